@@ -1,0 +1,170 @@
+/* Exception and interrupt dispatch. Kernel faults first look for an entry in
+ * the exception-fixup table (user-copy helpers); otherwise they are dumped
+ * with registers and a backtrace, and either end the current thread (if it
+ * asked for that with THREAD_FAULT_EXITS) or panic. */
+#include <arch/x86_64/apic.h>
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/memlayout.h>
+#include <arch/x86_64/trap.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/log.h>
+
+struct vector_handler {
+    irq_handler_fn fn;
+    void *ctx;
+};
+
+static struct vector_handler vector_handlers[256];
+static u64 irq_total;
+static u64 kernel_faults_total;
+
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
+    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
+    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
+    "page fault", "reserved", "x87 floating-point error", "alignment check", "machine check",
+    "SIMD floating-point error", "virtualization exception", "control protection exception",
+};
+
+static const char *exception_name(u64 vec)
+{
+    if (vec < 32 && exception_names[vec]) {
+        return exception_names[vec];
+    }
+    return "reserved exception";
+}
+
+void irq_set_vector_handler(u8 vector, irq_handler_fn fn, void *ctx)
+{
+    vector_handlers[vector].fn = fn;
+    vector_handlers[vector].ctx = ctx;
+}
+
+u64 irq_count_total(void)
+{
+    return irq_total;
+}
+
+u64 kernel_fault_count(void)
+{
+    return kernel_faults_total;
+}
+
+static const struct ex_entry *ex_table_find(u64 rip)
+{
+    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->insn == rip) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+void dump_trap_frame(const struct trap_frame *f)
+{
+    printk(LOG_EMERG, "RIP: %04llx:%016llx RFLAGS: %016llx\n", (unsigned long long)f->cs,
+           (unsigned long long)f->rip, (unsigned long long)f->rflags);
+    printk(LOG_EMERG, "RSP: %04llx:%016llx CR2: %016llx CR3: %016llx\n",
+           (unsigned long long)f->ss, (unsigned long long)f->rsp,
+           (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
+    printk(LOG_EMERG, "RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)f->rax,
+           (unsigned long long)f->rbx, (unsigned long long)f->rcx);
+    printk(LOG_EMERG, "RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)f->rdx,
+           (unsigned long long)f->rsi, (unsigned long long)f->rdi);
+    printk(LOG_EMERG, "RBP: %016llx R08: %016llx R09: %016llx\n", (unsigned long long)f->rbp,
+           (unsigned long long)f->r8, (unsigned long long)f->r9);
+    printk(LOG_EMERG, "R10: %016llx R11: %016llx R12: %016llx\n", (unsigned long long)f->r10,
+           (unsigned long long)f->r11, (unsigned long long)f->r12);
+    printk(LOG_EMERG, "R13: %016llx R14: %016llx R15: %016llx\n", (unsigned long long)f->r13,
+           (unsigned long long)f->r14, (unsigned long long)f->r15);
+}
+
+static void describe_page_fault(const struct trap_frame *f, u64 cr2)
+{
+    u64 e = f->error_code;
+    printk(LOG_EMERG, "page fault at %016llx: %s %s in %s mode%s%s\n", (unsigned long long)cr2,
+           (e & 1) ? "protection violation on" : "not-present page on",
+           (e & 16) ? "instruction fetch" : (e & 2) ? "write" : "read",
+           (e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
+           (e & 32) ? ", protection key" : "");
+}
+
+/* A fault whose address is in the guard area below the current thread's
+ * stack is a kernel stack overflow. */
+static bool is_stack_overflow(u64 addr)
+{
+    struct thread *t = current_thread();
+    if (!t) {
+        return false;
+    }
+    u64 guard_top = t->kstack_bottom;
+    u64 guard_size = t->kstack_slot >= 0 ? KSTACK_SLOT_SIZE - KSTACK_SIZE : 4096;
+    return addr < guard_top && addr >= guard_top - guard_size;
+}
+
+static void kernel_fault(struct trap_frame *f)
+{
+    u64 cr2 = read_cr2();
+    const struct ex_entry *fix = ex_table_find(f->rip);
+    if (fix && f->vector != VEC_DOUBLE_FAULT) {
+        f->rip = fix->fixup;
+        return;
+    }
+    kernel_faults_total++;
+    struct thread *t = current_thread();
+    bool overflow = (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) &&
+                    (is_stack_overflow(cr2) || is_stack_overflow(f->rsp));
+
+    bool oops = t && (t->flags & THREAD_FAULT_EXITS) && !overflow &&
+                f->vector != VEC_DOUBLE_FAULT;
+    if (!oops) {
+        log_enter_panic_mode();
+    }
+    printk(LOG_EMERG, "%s: %s (vector %llu, error code %#llx) in thread %u '%s'\n",
+           overflow ? "kernel stack overflow" : "kernel fault", exception_name(f->vector),
+           (unsigned long long)f->vector, (unsigned long long)f->error_code, t ? t->tid : 0,
+           t ? t->name : "?");
+    if (f->vector == VEC_PAGE_FAULT) {
+        describe_page_fault(f, cr2);
+    }
+    dump_trap_frame(f);
+    backtrace_print(f->rip, f->rbp);
+
+    if (overflow) {
+        panic("kernel stack overflow in thread '%s'", t ? t->name : "?");
+    }
+    if (oops) {
+        printk(LOG_EMERG, "Oops: thread '%s' ended by %s\n", t->name, exception_name(f->vector));
+        irq_enable();
+        thread_exit(-14); /* -EFAULT */
+    }
+    panic("%s in kernel at %016llx", exception_name(f->vector), (unsigned long long)f->rip);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    u64 vec = f->vector;
+    if (vec < 32) {
+        if (f->cs & 3) {
+            /* User faults become signals in the user-space issue. */
+            panic("user-mode %s at %016llx", exception_name(vec), (unsigned long long)f->rip);
+        }
+        kernel_fault(f);
+        return;
+    }
+    if (vec == VEC_SPURIOUS) {
+        return;
+    }
+    irq_total++;
+    struct vector_handler *h = &vector_handlers[vec];
+    if (h->fn) {
+        h->fn(h->ctx);
+    }
+    lapic_eoi();
+    if (f->rflags & RFLAGS_IF) {
+        sched_preempt_point();
+    }
+}

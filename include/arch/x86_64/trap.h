@@ -1,0 +1,58 @@
+/* Interrupt and exception entry (arch/x86_64/isr.S, traps.c, idt.c). */
+#ifndef ARCH_X86_64_TRAP_H
+#define ARCH_X86_64_TRAP_H
+
+#include <kernel/types.h>
+
+/* Saved by isr.S; general registers in Linux pt_regs order. */
+struct trap_frame {
+    u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    u64 rax, rcx, rdx, rsi, rdi;
+    u64 vector;
+    u64 error_code;
+    u64 rip, cs, rflags, rsp, ss;
+};
+
+#define VEC_DIVIDE 0
+#define VEC_DEBUG 1
+#define VEC_NMI 2
+#define VEC_BREAKPOINT 3
+#define VEC_INVALID_OPCODE 6
+#define VEC_DOUBLE_FAULT 8
+#define VEC_GP 13
+#define VEC_PAGE_FAULT 14
+#define VEC_MACHINE_CHECK 18
+#define VEC_IRQ_BASE 0x30 /* IOAPIC input n arrives on VEC_IRQ_BASE + n */
+#define VEC_IRQ_COUNT 24
+#define VEC_LAPIC_TIMER 0xec
+#define VEC_LAPIC_ERROR 0xfe
+#define VEC_SPURIOUS 0xff
+
+/* IST slots in the TSS. */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+
+void gdt_init(void);
+void idt_init(void);
+void tss_set_kernel_stack(u64 rsp0);
+/* True while the IST stack of a double fault is in use. */
+bool stack_is_ist(u64 rsp);
+
+typedef void (*irq_handler_fn)(void *ctx);
+/* Routes ISA IRQ irq (through the ACPI overrides) to handler and unmasks it. */
+int irq_register_isa(u8 irq, irq_handler_fn fn, void *ctx, const char *name);
+/* Handler for a local vector (LAPIC timer, ...). */
+void irq_set_vector_handler(u8 vector, irq_handler_fn fn, void *ctx);
+u64 irq_count_total(void);
+
+/* Exception-fixup table: a fault at insn resumes at fixup. */
+struct ex_entry {
+    u64 insn;
+    u64 fixup;
+};
+
+void dump_trap_frame(const struct trap_frame *f);
+void backtrace_print(u64 rip, u64 rbp);
+
+#endif

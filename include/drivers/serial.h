@@ -1,0 +1,21 @@
+/* 16550 UART on COM1 (drivers/serial/uart16550.c): polled output from the
+ * first instruction of kmain, interrupt-driven transmit and receive once
+ * serial_enable_irq() has run. */
+#ifndef DRIVERS_SERIAL_H
+#define DRIVERS_SERIAL_H
+
+#include <kernel/types.h>
+
+void serial_early_init(void);
+void serial_enable_irq(void);
+/* Queues (or, before interrupts, polls out) len bytes; "\n" becomes "\r\n". */
+void serial_write(const char *s, size_t len);
+/* Drops to polled output and drains the queue: for panics, where interrupts
+ * may never come again. */
+void serial_panic_mode(void);
+/* Reads up to len received bytes without blocking; returns the count. */
+size_t serial_read_nonblock(char *buf, size_t len);
+/* Blocks until at least one byte is received; returns the count. */
+size_t serial_read(char *buf, size_t len);
+
+#endif

@@ -1,0 +1,11 @@
+/* Global boot state (kernel/main.c). */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+
+extern struct boot_info boot_info;
+extern struct boot_options boot_options;
+
+#endif

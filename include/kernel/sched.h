@@ -1,0 +1,78 @@
+/* Kernel threads and the scheduler (kernel/sched/).
+ *
+ * One CPU, preemptive round robin: a thread runs until it sleeps, yields, or
+ * uses up its time slice (SCHED_SLICE_TICKS timer ticks), after which the
+ * timer interrupt switches to the next runnable thread. The idle thread runs
+ * only when nothing else can, and halts until the next interrupt.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/list.h>
+#include <kernel/types.h>
+#include <kernel/wait.h>
+
+#define SCHED_HZ 250
+#define SCHED_SLICE_TICKS 5 /* 20 ms */
+#define THREAD_NAME_MAX 16
+
+enum thread_state {
+    THREAD_RUNNABLE, /* running, or on the run queue */
+    THREAD_SLEEPING, /* on a wait queue or timer; not on the run queue */
+    THREAD_DEAD,     /* exited; waiting to be joined or reaped */
+};
+
+/* thread.flags */
+#define THREAD_DETACHED (1u << 0)    /* freed on exit; nobody joins */
+#define THREAD_FAULT_EXITS (1u << 1) /* a kernel fault ends the thread (Oops) instead of panicking */
+#define THREAD_IDLE (1u << 2)
+
+struct thread {
+    u64 saved_rsp; /* valid while switched out; first for context_switch */
+    u64 kstack_top;
+    u64 kstack_bottom; /* lowest usable byte; the guard is below */
+    int kstack_slot;   /* -1 for the boot stack */
+    u32 tid;
+    u32 flags;
+    enum thread_state state;
+    int exit_code;
+    u32 slice_left;
+    u64 switches; /* times it was switched in */
+    char name[THREAD_NAME_MAX];
+    struct list_head run_link; /* run queue */
+    struct list_head all_link; /* all threads */
+    struct wait_queue exit_wq; /* joiners */
+};
+
+typedef int (*thread_fn)(void *arg);
+
+/* Makes the boot context the first thread and creates the idle thread. */
+void sched_init(void);
+/* Returns a new runnable thread, or NULL (out of memory). The caller must
+ * thread_join() it unless THREAD_DETACHED is in flags. */
+struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flags);
+__attribute__((noreturn)) void thread_exit(int code);
+/* Waits for t to exit, frees it and returns its exit code. */
+int thread_join(struct thread *t);
+
+struct thread *current_thread(void);
+void schedule(void);
+void yield(void);
+/* Makes a SLEEPING thread RUNNABLE; returns false if it was not sleeping. */
+bool wake_thread(struct thread *t);
+/* Called from the timer interrupt. */
+void sched_tick(void);
+/* Called on the way out of an interrupt: switches if the slice is used up. */
+void sched_preempt_point(void);
+
+void sleep_ns(u64 ns);
+
+struct sched_stats {
+    u64 context_switches;
+    u64 threads_created;
+    u32 threads_alive;
+    u32 runnable;
+};
+void sched_get_stats(struct sched_stats *st);
+
+#endif
