@@ -57,11 +57,8 @@ int cmdline_split(char *buf, struct cmdline_param *out, int max)
 
 static void warn_param(const struct cmdline_param *prm, const char *why)
 {
-    if (prm->value) {
-        pr_warn("cmdline: %s '%s=%s' ignored\n", why, prm->key, prm->value);
-    } else {
-        pr_warn("cmdline: %s '%s' ignored\n", why, prm->key);
-    }
+    pr_warn("cmdline: %s '%s%s%s' ignored\n", why, prm->key, prm->value ? "=" : "",
+            prm->value ? prm->value : "");
 }
 
 /* Returns true when the option is known and its value good. */
@@ -72,7 +69,7 @@ static bool apply_param(const struct cmdline_param *prm, struct boot_options *op
 
     if (strcmp(k, "test") == 0) {
         if (v) {
-            warn_param(prm, "option takes no value:");
+            warn_param(prm, "unexpected value in");
             return false;
         }
         opts->test = true;

@@ -2,43 +2,105 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/multiboot2.h>
+#include <arch/x86_64/paging.h>
+#include <arch/x86_64/platform.h>
+#include <arch/x86_64/trap.h>
 #include <drivers/serial.h>
+#include <fs/initramfs.h>
 #include <kernel/cmdline.h>
+#include <kernel/crash.h>
 #include <kernel/kernel.h>
+#include <kernel/kmalloc.h>
 #include <kernel/log.h>
+#include <kernel/mm.h>
+#include <kernel/page_alloc.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/selftest.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/timekeeping.h>
+
+#define KILN_VERSION "0.1.0"
+#define MB2_INFO_MAX (1u << 20)
 
 struct boot_info boot_info;
 struct boot_options boot_options;
 static char cmdline_copy[BOOT_CMDLINE_MAX];
 
+static void parse_boot_info(u32 magic, u32 info_phys, u64 *info_size)
+{
+    if (magic != MB2_BOOTLOADER_MAGIC) {
+        panic("not booted by a Multiboot2 loader (magic %#x)", magic);
+    }
+    const u32 *info = phys_to_virt(info_phys);
+    const char *err = NULL;
+    if (mb2_parse(info, MB2_INFO_MAX, &boot_info, &err) < 0) {
+        panic("bad Multiboot2 boot information: %s", err);
+    }
+    *info_size = info[0];
+    strlcpy(cmdline_copy, boot_info.cmdline, sizeof(cmdline_copy));
+    cmdline_parse(cmdline_copy, &boot_options);
+    log_set_console_level(boot_options.log_level);
+    printk(LOG_INFO, "Kiln %s, booted by %s\n", KILN_VERSION,
+           boot_info.loader_name ? boot_info.loader_name : "an unnamed loader");
+    printk(LOG_INFO, "command line: %s\n", boot_info.cmdline);
+}
+
+static void run_selftests_and_exit(void)
+{
+    int passed = 0;
+    int failed = selftest_run_all(boot_options.selftest, &passed);
+    printk(LOG_NOTICE, "SELFTEST DONE passed=%d failed=%d\n", passed, failed);
+    qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+    machine_poweroff();
+}
+
 void kmain(u32 magic, u32 info_phys)
 {
     boot_tsc = rdtsc();
     serial_early_init();
-    printk(LOG_INFO, "Kiln starting\n");
-    if (magic != MB2_BOOTLOADER_MAGIC) {
-        panic("not booted by a Multiboot2 loader (magic %#x)", magic);
+    u64 info_size = 0;
+    parse_boot_info(magic, info_phys, &info_size);
+
+    cpu_init();
+    gdt_init();
+    idt_init();
+    mm_init(&boot_info, info_phys, info_size, boot_options.mem_limit);
+    paging_init();
+    mm_init_late();
+    platform_init();
+    time_init(acpi_info.century);
+    sched_init();
+    time_start_tick();
+    irq_enable();
+    serial_enable_irq();
+    initramfs_check(&boot_info);
+
+    struct page_stats ps;
+    page_alloc_stats(&ps);
+    u64 boot_ns = clock_monotonic_ns();
+    printk(LOG_NOTICE, "kiln: ready in %llu.%06llu s, %llu KiB free of %llu KiB\n",
+           (unsigned long long)(boot_ns / 1000000000ull),
+           (unsigned long long)(boot_ns % 1000000000ull / 1000),
+           (unsigned long long)(ps.free_pages * 4), (unsigned long long)(ps.total_pages * 4));
+
+    if (boot_options.crash) {
+        crash_on_purpose(boot_options.crash);
     }
-    const char *err = NULL;
-    if (mb2_parse(phys_to_virt(info_phys), 1 << 20, &boot_info, &err) < 0) {
-        panic("bad Multiboot2 boot information: %s", err);
+    if (boot_options.test) {
+        run_selftests_and_exit();
     }
-    strlcpy(cmdline_copy, boot_info.cmdline, sizeof(cmdline_copy));
-    cmdline_parse(cmdline_copy, &boot_options);
-    log_set_console_level(boot_options.log_level);
-    printk(LOG_INFO, "cmdline: %s\n", boot_info.cmdline);
-    for (u32 i = 0; i < boot_info.nregions; i++) {
-        printk(LOG_INFO, "mem %016llx-%016llx type %u\n", (unsigned long long)boot_info.regions[i].base,
-               (unsigned long long)(boot_info.regions[i].base + boot_info.regions[i].length - 1),
-               boot_info.regions[i].type);
-    }
-    printk(LOG_INFO, "kiln: ready\n");
-    qemu_exit(QEMU_EXIT_SUCCESS);
+    pr_notice("kiln: no user space yet; the console echoes what you type\n");
     for (;;) {
-        __asm__ __volatile__("hlt");
+        char buf[64];
+        size_t n = serial_read(buf, sizeof(buf));
+        for (size_t i = 0; i < n; i++) {
+            if (buf[i] == '\r') {
+                buf[i] = '\n';
+            }
+        }
+        serial_write(buf, n);
     }
 }

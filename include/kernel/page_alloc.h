@@ -18,5 +18,7 @@ struct page_stats {
     u64 free_pages;
 };
 void page_alloc_stats(struct page_stats *st);
+/* buddy_check on the kernel's zone (self-tests). */
+int page_alloc_check(void);
 
 #endif

@@ -2,7 +2,7 @@
  *
  * Sleep/wake protocol, which cannot lose a wakeup:
  *
- *     struct wait_entry w;
+ *     struct wait_entry w = WAIT_ENTRY_INIT;
  *     for (;;) {
  *         prepare_to_wait(&wq, &w);     // queue us, mark us SLEEPING
  *         if (condition) break;         // checked after marking
@@ -34,6 +34,8 @@ struct wait_entry {
     struct list_head link;
 };
 
+/* A wait_entry must start out as WAIT_ENTRY_INIT. */
+#define WAIT_ENTRY_INIT { NULL, { NULL, NULL } }
 #define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).waiters) }
 
 void schedule(void);
@@ -50,7 +52,7 @@ u64 schedule_timeout(u64 timeout_ns);
 
 #define wait_event(wq, cond)                                                       \
     do {                                                                           \
-        struct wait_entry __w;                                                     \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                     \
         for (;;) {                                                                 \
             prepare_to_wait(&(wq), &__w);                                          \
             if (cond) {                                                            \
@@ -65,7 +67,7 @@ u64 schedule_timeout(u64 timeout_ns);
 #define wait_event_timeout(wq, cond, timeout_ns)                                   \
     ({                                                                             \
         u64 __left = (timeout_ns);                                                 \
-        struct wait_entry __w;                                                     \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                     \
         for (;;) {                                                                 \
             prepare_to_wait(&(wq), &__w);                                          \
             if (cond) {                                                            \

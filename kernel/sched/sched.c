@@ -1,0 +1,217 @@
+/* Run queue and context switching (see include/kernel/sched.h). */
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/trap.h>
+#include <kernel/buddy.h>
+#include <kernel/ktimer.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/time.h>
+
+#include "sched_internal.h"
+
+struct percpu cpu0 = { .self = &cpu0 };
+spinlock_t rq_lock = SPINLOCK_INIT("runqueue");
+struct list_head all_threads = LIST_HEAD_INIT(all_threads);
+u64 threads_created;
+
+static struct list_head run_queue = LIST_HEAD_INIT(run_queue);
+static struct thread boot_thread;
+static struct thread *idle_thread;
+static bool need_resched;
+static u64 context_switches;
+/* A dead detached thread whose stack was still in use when it switched
+ * away; the next thread to run frees it. */
+static struct thread *reap_pending;
+
+extern char boot_stack_top[], boot_stack_guard[];
+
+struct thread *current_thread(void)
+{
+    return cpu0.current;
+}
+
+static int idle_loop(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        irq_disable();
+        if (list_empty(&run_queue)) {
+            /* sti takes effect after hlt starts: no wakeup slips between. */
+            __asm__ __volatile__("sti; hlt" ::: "memory");
+        } else {
+            irq_enable();
+            schedule();
+        }
+    }
+    return 0;
+}
+
+void sched_init(void)
+{
+    struct thread *t = &boot_thread;
+    t->tid = 0;
+    strlcpy(t->name, "kmain", sizeof(t->name));
+    t->state = THREAD_RUNNABLE;
+    t->kstack_slot = -1;
+    t->kstack_bottom = (u64)boot_stack_guard + PAGE_SIZE;
+    t->kstack_top = (u64)boot_stack_top;
+    t->slice_left = SCHED_SLICE_TICKS;
+    wait_queue_init(&t->exit_wq);
+    list_add_tail(&t->all_link, &all_threads);
+    cpu0.current = t;
+    wrmsr(MSR_GS_BASE, (u64)&cpu0);
+
+    idle_thread = thread_create(idle_loop, NULL, "idle", THREAD_DETACHED | THREAD_IDLE);
+    if (!idle_thread) {
+        panic("out of memory creating the idle thread");
+    }
+    /* The idle thread runs only when the queue is empty, never from it. */
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    list_del(&idle_thread->run_link);
+    spin_unlock_irqrestore(&rq_lock, flags);
+}
+
+void sched_reap(void)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    struct thread *dead = reap_pending;
+    reap_pending = NULL;
+    spin_unlock_irqrestore(&rq_lock, flags);
+    if (dead) {
+        thread_free(dead);
+    }
+}
+
+void schedule(void)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    struct thread *prev = cpu0.current;
+    if (prev->state == THREAD_RUNNABLE && prev != idle_thread) {
+        list_add_tail(&prev->run_link, &run_queue);
+    }
+    struct thread *next = idle_thread;
+    if (!list_empty(&run_queue)) {
+        next = list_first_entry(&run_queue, struct thread, run_link);
+        list_del(&next->run_link);
+    }
+    need_resched = false;
+    next->slice_left = SCHED_SLICE_TICKS;
+    if (next != prev) {
+        if (prev->state == THREAD_DEAD && (prev->flags & THREAD_DETACHED)) {
+            reap_pending = prev;
+        }
+        cpu0.current = next;
+        cpu0.kernel_rsp = next->kstack_top;
+        tss_set_kernel_stack(next->kstack_top);
+        next->switches++;
+        context_switches++;
+        context_switch(&prev->saved_rsp, next->saved_rsp);
+        /* Back in prev, switched in by whoever ran last. */
+    }
+    spin_unlock_irqrestore(&rq_lock, flags);
+    sched_reap();
+}
+
+void yield(void)
+{
+    schedule();
+}
+
+bool wake_thread(struct thread *t)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    bool woke = t->state == THREAD_SLEEPING;
+    if (woke) {
+        t->state = THREAD_RUNNABLE;
+        /* The current thread is never on the queue; schedule() adds it. */
+        if (t != cpu0.current) {
+            list_add_tail(&t->run_link, &run_queue);
+        }
+        if (cpu0.current == idle_thread) {
+            need_resched = true;
+        }
+    }
+    spin_unlock_irqrestore(&rq_lock, flags);
+    return woke;
+}
+
+/* Called with rq_lock held: makes t runnable for the first time. */
+void sched_enqueue_new(struct thread *t)
+{
+    t->state = THREAD_RUNNABLE;
+    list_add_tail(&t->run_link, &run_queue);
+}
+
+void sched_tick(void)
+{
+    ktimer_run_expired();
+    struct thread *t = cpu0.current;
+    if (t->slice_left > 0) {
+        t->slice_left--;
+    }
+    if (t->slice_left == 0 || t == idle_thread) {
+        need_resched = !list_empty(&run_queue);
+    }
+}
+
+void sched_preempt_point(void)
+{
+    if (need_resched) {
+        schedule();
+    }
+}
+
+struct sleep_timer {
+    struct ktimer timer;
+    struct thread *thread;
+};
+
+static void sleep_timer_fn(struct ktimer *kt)
+{
+    wake_thread(container_of(kt, struct sleep_timer, timer)->thread);
+}
+
+u64 schedule_timeout(u64 timeout_ns)
+{
+    struct sleep_timer st;
+    u64 deadline = clock_monotonic_ns() + timeout_ns;
+    ktimer_init(&st.timer, sleep_timer_fn);
+    st.thread = cpu0.current;
+    ktimer_arm(&st.timer, deadline);
+    schedule();
+    ktimer_cancel(&st.timer);
+    u64 now = clock_monotonic_ns();
+    return deadline > now ? deadline - now : 0;
+}
+
+void sleep_ns(u64 ns)
+{
+    u64 deadline = clock_monotonic_ns() + ns;
+    for (;;) {
+        u64 now = clock_monotonic_ns();
+        if (now >= deadline) {
+            return;
+        }
+        u64 flags = spin_lock_irqsave(&rq_lock);
+        cpu0.current->state = THREAD_SLEEPING;
+        spin_unlock_irqrestore(&rq_lock, flags);
+        schedule_timeout(deadline - now);
+    }
+}
+
+void sched_get_stats(struct sched_stats *st)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    st->context_switches = context_switches;
+    st->threads_created = threads_created;
+    st->threads_alive = 0;
+    struct list_head *pos;
+    list_for_each(pos, &all_threads) {
+        st->threads_alive++;
+    }
+    st->runnable = 0;
+    list_for_each(pos, &run_queue) {
+        st->runnable++;
+    }
+    spin_unlock_irqrestore(&rq_lock, flags);
+}
