@@ -6,41 +6,43 @@
 #include <kernel/errno.h>
 #include <kernel/string.h>
 
-/* Offsets of the 8-digit hex fields in the 110-byte header. */
+/* The 8-digit hex fields after the 6-byte magic, in header order. */
 enum {
-    F_INO = 6,
-    F_MODE = 14,
-    F_UID = 22,
-    F_GID = 30,
-    F_NLINK = 38,
-    F_MTIME = 46,
-    F_FILESIZE = 54,
-    F_DEVMAJOR = 62,
-    F_DEVMINOR = 70,
-    F_RDEVMAJOR = 78,
-    F_RDEVMINOR = 86,
-    F_NAMESIZE = 94,
-    F_CHECK = 102,
+    I_INO,
+    I_MODE,
+    I_UID,
+    I_GID,
+    I_NLINK,
+    I_MTIME,
+    I_FILESIZE,
+    I_DEVMAJOR,
+    I_DEVMINOR,
+    I_RDEVMAJOR,
+    I_RDEVMINOR,
+    I_NAMESIZE,
+    I_CHECK,
+    NR_FIELDS,
 };
 
-static const struct {
-    u8 off;
-    const char *bad_hex;
-} fields[] = {
-    { F_INO, "non-hex digit in c_ino field" },
-    { F_MODE, "non-hex digit in c_mode field" },
-    { F_UID, "non-hex digit in c_uid field" },
-    { F_GID, "non-hex digit in c_gid field" },
-    { F_NLINK, "non-hex digit in c_nlink field" },
-    { F_MTIME, "non-hex digit in c_mtime field" },
-    { F_FILESIZE, "non-hex digit in c_filesize field" },
-    { F_DEVMAJOR, "non-hex digit in c_devmajor field" },
-    { F_DEVMINOR, "non-hex digit in c_devminor field" },
-    { F_RDEVMAJOR, "non-hex digit in c_rdevmajor field" },
-    { F_RDEVMINOR, "non-hex digit in c_rdevminor field" },
-    { F_NAMESIZE, "non-hex digit in c_namesize field" },
-    { F_CHECK, "non-hex digit in c_check field" },
+#define FIELD_OFF(i) (6 + 8 * (i))
+
+static const char *const bad_hex[NR_FIELDS] = {
+    [I_INO] = "non-hex digit in c_ino field",
+    [I_MODE] = "non-hex digit in c_mode field",
+    [I_UID] = "non-hex digit in c_uid field",
+    [I_GID] = "non-hex digit in c_gid field",
+    [I_NLINK] = "non-hex digit in c_nlink field",
+    [I_MTIME] = "non-hex digit in c_mtime field",
+    [I_FILESIZE] = "non-hex digit in c_filesize field",
+    [I_DEVMAJOR] = "non-hex digit in c_devmajor field",
+    [I_DEVMINOR] = "non-hex digit in c_devminor field",
+    [I_RDEVMAJOR] = "non-hex digit in c_rdevmajor field",
+    [I_RDEVMINOR] = "non-hex digit in c_rdevminor field",
+    [I_NAMESIZE] = "non-hex digit in c_namesize field",
+    [I_CHECK] = "non-hex digit in c_check field",
 };
+
+_Static_assert(FIELD_OFF(NR_FIELDS) == CPIO_HEADER_LEN, "newc header is 110 bytes");
 
 void cpio_iter_init(struct cpio_iter *it, const void *buf, size_t len)
 {
@@ -146,7 +148,7 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
     const size_t pos = it->pos;
     const size_t avail = it->len - pos;
     const u8 *h = it->buf + pos;
-    u32 val[ARRAY_SIZE(fields)];
+    u32 val[NR_FIELDS];
     u32 namesize, filesize;
     size_t name_start, data_start, end, next;
 
@@ -161,16 +163,16 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
     if (avail < CPIO_HEADER_LEN) {
         return fail(it, err, pos, "truncated header");
     }
-    for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-        if (!parse_hex8(h + fields[i].off, &val[i])) {
-            return fail(it, err, pos + fields[i].off, fields[i].bad_hex);
+    for (size_t i = 0; i < NR_FIELDS; i++) {
+        if (!parse_hex8(h + FIELD_OFF(i), &val[i])) {
+            return fail(it, err, pos + FIELD_OFF(i), bad_hex[i]);
         }
     }
-    filesize = val[6];
-    namesize = val[11];
+    filesize = val[I_FILESIZE];
+    namesize = val[I_NAMESIZE];
 
     if (namesize == 0) {
-        return fail(it, err, pos + F_NAMESIZE, "namesize is 0");
+        return fail(it, err, pos + FIELD_OFF(I_NAMESIZE), "namesize is 0");
     }
     name_start = pos + CPIO_HEADER_LEN;
     if (namesize > it->len - name_start) {
@@ -205,14 +207,14 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
         return 0;
     }
 
-    if (h[5] == '2' && (val[1] & CPIO_S_IFMT) == CPIO_S_IFREG) {
+    if (h[5] == '2' && (val[I_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG) {
         u32 sum = 0;
 
         for (size_t i = data_start; i < end; i++) {
             sum += it->buf[i];
         }
-        if (sum != val[12]) {
-            return fail(it, err, pos + F_CHECK, "checksum mismatch");
+        if (sum != val[I_CHECK]) {
+            return fail(it, err, pos + FIELD_OFF(I_CHECK), "checksum mismatch");
         }
     }
 
@@ -220,17 +222,17 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
     e->name_len = namesize - 1;
     e->data = it->buf + data_start;
     e->size = filesize;
-    e->ino = val[0];
-    e->mode = val[1];
-    e->uid = val[2];
-    e->gid = val[3];
-    e->nlink = val[4];
-    e->mtime = val[5];
-    e->devmajor = val[7];
-    e->devminor = val[8];
-    e->rdevmajor = val[9];
-    e->rdevminor = val[10];
-    e->check = val[12];
+    e->ino = val[I_INO];
+    e->mode = val[I_MODE];
+    e->uid = val[I_UID];
+    e->gid = val[I_GID];
+    e->nlink = val[I_NLINK];
+    e->mtime = val[I_MTIME];
+    e->devmajor = val[I_DEVMAJOR];
+    e->devminor = val[I_DEVMINOR];
+    e->rdevmajor = val[I_RDEVMAJOR];
+    e->rdevminor = val[I_RDEVMINOR];
+    e->check = val[I_CHECK];
     e->format = h[5] == '2' ? CPIO_FORMAT_CRC : CPIO_FORMAT_NEWC;
     e->offset = pos;
     it->pos = next;

@@ -32,7 +32,7 @@ awk -v mods="$modlines" '
     sed "s|@CMDLINE@|$esc_cmdline|" > "$stage/boot/grub/grub.cfg"
 
 # Only the GRUB modules the menu needs: a smaller ISO loads faster under TCG.
-if ! grub-mkrescue -o "$out" --install-modules="multiboot2 normal serial terminal iso9660 biosdisk echo test part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos part_plan part_sun part_sunpc" \
+if ! grub-mkrescue -o "$out" --install-modules="multiboot2 normal serial terminal iso9660 biosdisk echo test halt part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos part_plan part_sun part_sunpc" \
     --locales= --fonts= --themes= "$stage" > "$stage.log" 2>&1; then
     cat "$stage.log" >&2
     rm -f "$stage.log"

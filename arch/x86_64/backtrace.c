@@ -32,11 +32,18 @@ static void print_frame(int depth, u64 addr)
     }
 }
 
-void backtrace_print(u64 rip, u64 rbp)
+void backtrace_print(u64 rip, u64 rbp, u64 rsp)
 {
     printk(LOG_EMERG, "Backtrace:\n");
     print_frame(0, rip);
-    for (int depth = 1; depth < BACKTRACE_MAX_DEPTH && frame_ok(rbp); depth++) {
+    int depth = 1;
+    u64 off = 1;
+    /* Stopped on a function's first instruction: its frame is not set up
+     * yet and the caller's return address is on top of the stack. */
+    if (ksym_lookup(rip, &off) && off == 0 && frame_ok(rsp)) {
+        print_frame(depth++, *(u64 *)rsp - 1);
+    }
+    for (; depth < BACKTRACE_MAX_DEPTH && frame_ok(rbp); depth++) {
         u64 *frame = (u64 *)rbp;
         u64 ret = frame[1];
         if (ret == 0) {

@@ -131,7 +131,7 @@ static void kernel_fault(struct trap_frame *f)
         describe_page_fault(f, cr2);
     }
     dump_trap_frame(f);
-    backtrace_print(f->rip, f->rbp);
+    backtrace_print(f->rip, f->rbp, f->rsp);
 
     if (overflow) {
         panic("kernel stack overflow in thread '%s'", t ? t->name : "?");

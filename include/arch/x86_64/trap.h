@@ -53,6 +53,6 @@ struct ex_entry {
 };
 
 void dump_trap_frame(const struct trap_frame *f);
-void backtrace_print(u64 rip, u64 rbp);
+void backtrace_print(u64 rip, u64 rbp, u64 rsp);
 
 #endif

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The whole test suite (`make test`): host unit tests with ASan/UBSan, then
+# QEMU integration tests under TCG. Every result is one PASS/FAIL line; the
+# last line is `N passed, N failed`, and the exit status is 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT=build/tests
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+
+record() {
+    # Shows the lines and keeps the PASS/FAIL ones for the count.
+    tee -a "$RESULTS"
+}
+
+fail() {
+    echo "FAIL $*" | record
+}
+
+echo "== build"
+if ! make -s all > "$OUT/build.log" 2>&1; then
+    cat "$OUT/build.log"
+    fail "build: make all failed"
+fi
+
+echo "== host unit tests"
+if ! make -s -C tests all > "$OUT/host-build.log" 2>&1; then
+    cat "$OUT/host-build.log"
+    fail "host: unit tests did not build"
+fi
+make -s -C tests run 2>&1 | record
+
+echo "== QEMU integration tests"
+data=$OUT/data
+mkdir -p "$data"
+# Test modules: random bytes, a truncated archive, and three small archives.
+head -c 4096 /dev/urandom > "$data/corrupt.bin"
+head -c 300 build/initramfs.cpio > "$data/truncated.cpio"
+for n in a b c; do
+    mkdir -p "$data/mod-$n"
+    echo "module $n" > "$data/mod-$n/$n.txt"
+    (cd "$data/mod-$n" && echo "$n.txt" | cpio --quiet -o -H newc > "../$n.cpio")
+done
+
+# ONLY=regex runs just the QEMU tests whose name matches.
+q() {
+    if [ -n "${ONLY:-}" ] && ! [[ "$2" =~ $ONLY ]]; then
+        return
+    fi
+    python3 tools/qemu_test.py "$@" 2>&1 | record
+}
+
+q --name selftests --selftests --timeout 120
+
+q --name boot-ready --cmdline "console=ttyS0 bogus=1" --expect-exit 0 \
+    --expect "Kiln [0-9.]+, booted by GRUB" \
+    --expect "cmdline: unknown option 'bogus=1' ignored" \
+    --expect "initramfs: module 0 'module0-initramfs.cpio': 1 archive" \
+    --reject "KERNEL PANIC" \
+    --send "console echoes=hello kiln\\r" --until "hello kiln"
+
+q --name smallest-memory --mem 4M --cmdline "console=ttyS0 test selftest=kernel_protections" \
+    --expect "kiln: ready"
+
+q --name too-little-memory-for-grub --mem 3200K --expect-exit 0 \
+    --expect "error: out of memory" \
+    --expect "KERNEL PANIC: the boot loader could not load Kiln"
+
+q --name too-little-memory-for-kernel --cmdline "console=ttyS0 test mem=2M" --expect-exit 35 \
+    --expect "KERNEL PANIC: not enough memory: [0-9]+ KiB free after loading the kernel, need at least 2048 KiB" \
+    --reject "kiln: ready"
+
+q --name no-module --no-module --cmdline "console=ttyS0" --expect-exit 0 \
+    --expect "initramfs: no module was loaded" --until "kiln: ready"
+
+q --name corrupt-module --module "$data/corrupt.bin" --cmdline "console=ttyS0" --expect-exit 0 \
+    --expect "initramfs: module 0 'module0-corrupt.bin': bad magic at offset 0" --until "kiln: ready"
+
+q --name truncated-module --module "$data/truncated.cpio" --cmdline "console=ttyS0" --expect-exit 0 \
+    --expect "initramfs: module 0 'module0-truncated.cpio': (truncated header|.* runs past end of buffer) at offset [0-9]+" \
+    --until "kiln: ready"
+
+q --name modules-in-order --module "$data/a.cpio" --module "$data/b.cpio" --module "$data/c.cpio" \
+    --cmdline "console=ttyS0" --expect-exit 0 \
+    --in-order "module 0 'module0-a.cpio': 1 archive" \
+    --in-order "module 1 'module1-b.cpio': 1 archive" \
+    --in-order "module 2 'module2-c.cpio': 1 archive" --until "kiln: ready"
+
+q --name crash-pagefault --cmdline "console=ttyS0 test crash=pagefault" --expect-exit 35 \
+    --expect "page fault at 000000000dead000: not-present page on write in kernel mode" \
+    --expect "RIP: 0010:ffffffff8" --expect "CR2: 000000000dead000" --expect "R15: " \
+    --expect "#0 ffffffff8[0-9a-f]+ write_to_unmapped\\+0" \
+    --expect "crash_on_purpose\\+0x" --expect "kmain\\+0x" \
+    --expect "^\\[ *[0-9.]+\\] KERNEL PANIC: page fault in kernel at ffffffff8"
+
+q --name crash-stackoverflow --cmdline "console=ttyS0 test crash=stackoverflow" --expect-exit 35 \
+    --expect "kernel stack overflow: (page|double) fault" \
+    --expect "KERNEL PANIC: kernel stack overflow in thread 'overflow'"
+
+q --name crash-gpf --cmdline "console=ttyS0 test crash=gpf" --expect-exit 35 \
+    --expect "KERNEL PANIC: general protection fault in kernel"
+
+q --name crash-invalid-opcode --cmdline "console=ttyS0 test crash=ud" --expect-exit 35 \
+    --expect "KERNEL PANIC: invalid opcode in kernel"
+
+q --name crash-divide --cmdline "console=ttyS0 test crash=divide" --expect-exit 35 \
+    --expect "KERNEL PANIC: divide error in kernel"
+
+passed=$(grep -c '^PASS' "$RESULTS")
+failed=$(grep -c '^FAIL' "$RESULTS")
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "Failures:"
+    grep '^FAIL' "$RESULTS"
+    echo
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
