@@ -107,7 +107,10 @@ static const char *magic_error(const struct cpio_iter *it)
     if (has_prefix(p, avail, "BZh", 3)) {
         return "bzip2-compressed archive (not unpacked)";
     }
-    if (has_prefix(p, avail, "\xfd" "7zXZ", 5)) {
+    if (has_prefix(p, avail,
+                   "\xfd"
+                   "7zXZ",
+                   5)) {
         return "xz-compressed archive (not unpacked)";
     }
     if (has_prefix(p, avail, "\x28\xb5\x2f\xfd", 4)) {
@@ -153,8 +156,7 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
     size_t name_start, data_start, end, next;
 
     /* Any cut inside a good magic is a truncated header, not a bad magic. */
-    if (memcmp(h, "070701", MIN(avail, 5)) != 0 ||
-        (avail >= 6 && h[5] != '1' && h[5] != '2')) {
+    if (memcmp(h, "070701", MIN(avail, 5)) != 0 || (avail >= 6 && h[5] != '1' && h[5] != '2')) {
         return fail(it, err, pos, magic_error(it));
     }
     if (!IS_ALIGNED(pos, 4)) {

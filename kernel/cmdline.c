@@ -61,57 +61,83 @@ static void warn_param(const struct cmdline_param *prm, const char *why)
             prm->value ? prm->value : "");
 }
 
+enum option_kind {
+    OPT_FLAG, /* bare word, no value */
+    OPT_STRING, /* any non-empty value */
+    OPT_LEVEL, /* log level name or digit */
+    OPT_SIZE, /* number with optional K/M/G suffix, not 0 */
+};
+
+struct option_desc {
+    const char *key;
+    enum option_kind kind;
+    size_t offset; /* of the field in struct boot_options */
+};
+
+#define OPT(key, kind, field)                                                                      \
+    {                                                                                              \
+        key, kind, offsetof(struct boot_options, field)                                            \
+    }
+
+static const struct option_desc options[] = {
+    OPT("log", OPT_LEVEL, log_level), OPT("init", OPT_STRING, init),
+    OPT("rdinit", OPT_STRING, init),  OPT("console", OPT_STRING, console),
+    OPT("test", OPT_FLAG, test),      OPT("selftest", OPT_STRING, selftest),
+    OPT("crash", OPT_STRING, crash),  OPT("shutdown", OPT_STRING, shutdown),
+    OPT("mem", OPT_SIZE, mem_limit),
+};
+
 /* Returns true when the option is known and its value good. */
 static bool apply_param(const struct cmdline_param *prm, struct boot_options *opts)
 {
-    const char *k = prm->key;
+    const struct option_desc *d = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        if (strcmp(prm->key, options[i].key) == 0) {
+            d = &options[i];
+            break;
+        }
+    }
+    if (!d) {
+        warn_param(prm, "unknown option");
+        return false;
+    }
+    void *field = (char *)opts + d->offset;
     const char *v = prm->value;
-
-    if (strcmp(k, "test") == 0) {
+    if (d->kind == OPT_FLAG) {
         if (v) {
             warn_param(prm, "unexpected value in");
             return false;
         }
-        opts->test = true;
+        *(bool *)field = true;
         return true;
-    }
-
-    bool known = strcmp(k, "log") == 0 || strcmp(k, "init") == 0 || strcmp(k, "rdinit") == 0 ||
-                 strcmp(k, "console") == 0 || strcmp(k, "selftest") == 0 ||
-                 strcmp(k, "crash") == 0 || strcmp(k, "mem") == 0;
-    if (!known) {
-        warn_param(prm, "unknown option");
-        return false;
     }
     if (!v || v[0] == '\0') {
         warn_param(prm, "missing value in");
         return false;
     }
-
-    if (strcmp(k, "log") == 0) {
+    switch (d->kind) {
+    case OPT_LEVEL: {
         int level = log_level_parse(v);
         if (level < 0) {
             warn_param(prm, "bad log level in");
             return false;
         }
-        opts->log_level = level;
-    } else if (strcmp(k, "init") == 0 || strcmp(k, "rdinit") == 0) {
-        opts->init = v;
-    } else if (strcmp(k, "console") == 0) {
-        opts->console = v;
-    } else if (strcmp(k, "selftest") == 0) {
-        opts->selftest = v;
-    } else if (strcmp(k, "crash") == 0) {
-        opts->crash = v;
-    } else {
-        u64 limit;
-        if (kparse_u64(v, &limit) != 0 || limit == 0) {
+        *(int *)field = level;
+        return true;
+    }
+    case OPT_SIZE: {
+        u64 size;
+        if (kparse_u64(v, &size) != 0 || size == 0) {
             warn_param(prm, "bad size in");
             return false;
         }
-        opts->mem_limit = limit;
+        *(u64 *)field = size;
+        return true;
     }
-    return true;
+    default:
+        *(const char **)field = v;
+        return true;
+    }
 }
 
 int cmdline_parse(char *buf, struct boot_options *opts)
@@ -125,6 +151,7 @@ int cmdline_parse(char *buf, struct boot_options *opts)
     opts->test = false;
     opts->selftest = NULL;
     opts->crash = NULL;
+    opts->shutdown = NULL;
     opts->mem_limit = 0;
 
     if (!buf) {

@@ -57,6 +57,16 @@ static void run_selftests_and_exit(void)
     machine_poweroff();
 }
 
+static void shutdown_on_request(const char *how)
+{
+    if (strcmp(how, "poweroff") == 0) {
+        machine_poweroff();
+    } else if (strcmp(how, "reboot") == 0) {
+        machine_reboot();
+    }
+    pr_warn("shutdown: unknown request '%s' (poweroff or reboot)\n", how);
+}
+
 void kmain(u32 magic, u32 info_phys)
 {
     boot_tsc = rdtsc();
@@ -89,8 +99,11 @@ void kmain(u32 magic, u32 info_phys)
     if (boot_options.crash) {
         crash_on_purpose(boot_options.crash);
     }
-    if (boot_options.test) {
+    if (boot_options.test && !boot_options.shutdown) {
         run_selftests_and_exit();
+    }
+    if (boot_options.shutdown) {
+        shutdown_on_request(boot_options.shutdown);
     }
     pr_notice("kiln: no user space yet; the console echoes what you type\n");
     for (;;) {

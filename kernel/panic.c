@@ -1,10 +1,10 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/trap.h>
+#include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/log.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
-#include <kernel/format.h>
 
 static volatile bool panicking;
 

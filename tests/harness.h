@@ -11,43 +11,43 @@ extern const char *harness_name;
 extern int harness_failed_cases;
 extern int harness_case_failed;
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        if (!(cond)) {                                                              \
-            printf("  check failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);     \
-            harness_case_failed = 1;                                                \
-            return;                                                                 \
-        }                                                                           \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("  check failed at %s:%d: %s\n", __FILE__, __LINE__, #cond);                    \
+            harness_case_failed = 1;                                                               \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                              \
-    do {                                                                            \
-        long long _a = (long long)(a), _b = (long long)(b);                         \
-        if (_a != _b) {                                                             \
-            printf("  check failed at %s:%d: %s == %s (%lld != %lld)\n", __FILE__,  \
-                   __LINE__, #a, #b, _a, _b);                                       \
-            harness_case_failed = 1;                                                \
-            return;                                                                 \
-        }                                                                           \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long _a = (long long)(a), _b = (long long)(b);                                        \
+        if (_a != _b) {                                                                            \
+            printf("  check failed at %s:%d: %s == %s (%lld != %lld)\n", __FILE__, __LINE__, #a,   \
+                   #b, _a, _b);                                                                    \
+            harness_case_failed = 1;                                                               \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
-#define RUN(fn)                                                                     \
-    do {                                                                            \
-        harness_case_failed = 0;                                                    \
-        fn();                                                                       \
-        if (harness_case_failed) {                                                  \
-            harness_failed_cases++;                                                 \
-            printf("FAIL %s: %s\n", harness_name, #fn);                             \
-        } else {                                                                    \
-            printf("PASS %s: %s\n", harness_name, #fn);                             \
-        }                                                                           \
-        fflush(stdout);                                                             \
+#define RUN(fn)                                                                                    \
+    do {                                                                                           \
+        harness_case_failed = 0;                                                                   \
+        fn();                                                                                      \
+        if (harness_case_failed) {                                                                 \
+            harness_failed_cases++;                                                                \
+            printf("FAIL %s: %s\n", harness_name, #fn);                                            \
+        } else {                                                                                   \
+            printf("PASS %s: %s\n", harness_name, #fn);                                            \
+        }                                                                                          \
+        fflush(stdout);                                                                            \
     } while (0)
 
 /* Use once per test binary, at file scope. */
-#define HARNESS(name)                                                               \
-    const char *harness_name = name;                                                \
-    int harness_failed_cases;                                                       \
+#define HARNESS(name)                                                                              \
+    const char *harness_name = name;                                                               \
+    int harness_failed_cases;                                                                      \
     int harness_case_failed
 
 #define HARNESS_EXIT() return harness_failed_cases ? 1 : 0

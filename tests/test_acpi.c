@@ -200,7 +200,7 @@ static void make_dsdt(u64 at, const u8 *s5, size_t s5_len)
 {
     static const u8 noise[] = {
         0x10, 0x0b, 0x5c, 0x5f, 0x53, 0x42, 0x5f, /* Scope (\_SB_) ... */
-        0x5f, 0x53, 0x35, 0x5f, 0x70,             /* "_S5_" not after NameOp */
+        0x5f, 0x53, 0x35, 0x5f, 0x70, /* "_S5_" not after NameOp */
         0x08, 0x5f, 0x53, 0x35, 0x5f, 0x0a, 0x01, /* Name(_S5_, 1): not a package */
     };
     u64 p = at + 36;
@@ -738,11 +738,9 @@ static void test_s5_malformed(void)
         const u8 *p;
         size_t n;
     } cases[] = {
-        {too_long, sizeof(too_long)}, {short_pkg, sizeof(short_pkg)},
-        {too_big, sizeof(too_big)},   {not_int, sizeof(not_int)},
-        {empty, sizeof(empty)},       {cut1, sizeof(cut1)},
-        {cut2, sizeof(cut2)},         {bad_len, sizeof(bad_len)},
-        {method, sizeof(method)},
+        {too_long, sizeof(too_long)}, {short_pkg, sizeof(short_pkg)}, {too_big, sizeof(too_big)},
+        {not_int, sizeof(not_int)},   {empty, sizeof(empty)},         {cut1, sizeof(cut1)},
+        {cut2, sizeof(cut2)},         {bad_len, sizeof(bad_len)},     {method, sizeof(method)},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -937,7 +935,7 @@ static void test_random_tables(void)
         header(MADT_AT, "APIC", mlen, 3);
         fix(MADT_AT);
         for (u32 i = 36; i < dlen; i++) {
-            static const u8 alphabet[] = {0x08, '\\', '_', 'S', '5', 0x12, 0x0a, 0x0b,
+            static const u8 alphabet[] = {0x08, '\\', '_',  'S',  '5',  0x12, 0x0a, 0x0b,
                                           0x0c, 0x00, 0x01, 0x02, 0x05, 0x40, 0x80, 0xff};
             mem[DSDT_AT + i] = alphabet[next_rand() % sizeof(alphabet)];
         }

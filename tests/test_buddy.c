@@ -130,7 +130,7 @@ static bool in_ranges(u64 pfn, const u64 (*r)[2], int nr)
 static void test_unaligned_ranges(void)
 {
     struct buddy_zone z;
-    const u64 ranges[][2] = { { 3, 517 }, { 600, 1500 }, { 1501, 2999 } };
+    const u64 ranges[][2] = {{3, 517}, {600, 1500}, {1501, 2999}};
     struct page *pages = new_zone(&z, 0, 3000);
     u64 total = 0;
     u64 snapshot[BUDDY_MAX_ORDER + 1];
@@ -178,8 +178,8 @@ static void test_add_range_overlap_and_clip(void)
     struct buddy_zone z;
     struct page *pages = new_zone(&z, 100, 200);
 
-    buddy_add_range(&z, 50, 100);   /* clipped to [100, 150) */
-    buddy_add_range(&z, 120, 60);   /* [150, 180) new */
+    buddy_add_range(&z, 50, 100); /* clipped to [100, 150) */
+    buddy_add_range(&z, 120, 60); /* [150, 180) new */
     buddy_add_range(&z, 250, 1000); /* clipped to [250, 300) */
     buddy_add_range(&z, 290, UINT64_MAX); /* no overflow, nothing new */
     CHECK_EQ(buddy_check(&z), 0);
@@ -231,12 +231,12 @@ static void test_bad_frees(void)
     CHECK_EQ(z.free_pages, free_before + 2);
     CHECK_EQ(buddy_check(&z), 0);
 
-    buddy_free(&z, big, 1);     /* wrong order */
+    buddy_free(&z, big, 1); /* wrong order */
     buddy_free(&z, big + 1, 0); /* tail of an allocated block */
     buddy_free(&z, big + 2, 1);
     buddy_free(&z, big, BUDDY_MAX_ORDER + 1);
     buddy_free(&z, &pages[62], 0); /* reserved */
-    buddy_free(&z, &other, 0);     /* outside the zone */
+    buddy_free(&z, &other, 0); /* outside the zone */
     buddy_free(&z, (struct page *)((char *)big + 1), 0);
     CHECK_EQ(z.bad_frees, 9);
     CHECK_EQ(z.free_pages, free_before + 2);
@@ -384,7 +384,7 @@ static void test_random_stress(void)
                 used[pfn - base + i] = 1;
             }
             used_pages += sz;
-            live[nlive++] = (struct live){ pfn, k };
+            live[nlive++] = (struct live){pfn, k};
         } else {
             size_t idx = rng() % nlive;
             struct live l = live[idx];
@@ -419,8 +419,8 @@ static void test_random_stress(void)
     for (u64 i = 0; i < n; i++) {
         CHECK_EQ(!!(pages[i].flags & PAGE_RESERVED), !added[i]);
     }
-    printf("  stress: %ld steps, %ld failed allocs, %ld double frees ignored\n", steps,
-           null_allocs, double_frees);
+    printf("  stress: %ld steps, %ld failed allocs, %ld double frees ignored\n", steps, null_allocs,
+           double_frees);
     free(live);
     free(used);
     free(added);

@@ -50,8 +50,8 @@ static void w_pad(struct wbuf *w)
 
 /* Appends one entry; magic "070702" also fills in the checksum. Returns the
  * header offset. */
-static size_t w_entry(struct wbuf *w, const char *magic, const char *name, u32 mode,
-                      u32 nlink, u32 ino, const void *data, size_t size)
+static size_t w_entry(struct wbuf *w, const char *magic, const char *name, u32 mode, u32 nlink,
+                      u32 ino, const void *data, size_t size)
 {
     size_t off = w->len;
     u32 check = 0;
@@ -62,8 +62,8 @@ static size_t w_entry(struct wbuf *w, const char *magic, const char *name, u32 m
             check += ((const u8 *)data)[i];
         }
     }
-    snprintf(hdr, sizeof(hdr), "%.6s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x",
-             magic, ino, mode, 1000 + ino, 2000 + ino, nlink, 0x5f000000 + ino, (u32)size, 8u, 1u,
+    snprintf(hdr, sizeof(hdr), "%.6s%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", magic,
+             ino, mode, 1000 + ino, 2000 + ino, nlink, 0x5f000000 + ino, (u32)size, 8u, 1u,
              ino ? 0u : 4u, ino ? 0u : 64u, (u32)strlen(name) + 1, check);
     w_bytes(w, hdr, CPIO_HEADER_LEN);
     w_bytes(w, name, strlen(name) + 1);
@@ -192,17 +192,17 @@ static bool name_is(const struct cpio_entry *e, const char *name)
 static bool error_is(const struct parse_result *r, const char *msg, size_t off)
 {
     if (r->ret != -EINVAL || !r->err || strcmp(r->err, msg) != 0 || r->error_offset != off) {
-        printf("  got ret %d, '%s' at %zu; want '%s' at %zu\n", r->ret,
-               r->err ? r->err : "(null)", r->error_offset, msg, off);
+        printf("  got ret %d, '%s' at %zu; want '%s' at %zu\n", r->ret, r->err ? r->err : "(null)",
+               r->error_offset, msg, off);
         return false;
     }
     return true;
 }
 
-#define CHECK_ERROR(buf, len, msg, off)                                             \
-    do {                                                                            \
-        CHECK(parse_copy((buf), (len), &res));                                      \
-        CHECK(error_is(&res, (msg), (off)));                                        \
+#define CHECK_ERROR(buf, len, msg, off)                                                            \
+    do {                                                                                           \
+        CHECK(parse_copy((buf), (len), &res));                                                     \
+        CHECK(error_is(&res, (msg), (off)));                                                       \
     } while (0)
 
 /* ---- well-formed archives ---- */
@@ -417,9 +417,9 @@ static void test_concatenated(void)
 
 static void test_bad_magic(void)
 {
-    static const u8 gz[] = { 0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3 };
-    static const u8 xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0, 0, 4 };
-    static const u8 zst[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x24, 0 };
+    static const u8 gz[] = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3};
+    static const u8 xz[] = {0xfd, '7', 'z', 'X', 'Z', 0, 0, 4};
+    static const u8 zst[] = {0x28, 0xb5, 0x2f, 0xfd, 0x24, 0};
 
     CHECK_ERROR(gz, sizeof(gz), "gzip-compressed archive (not unpacked)", 0);
     CHECK_ERROR(gz, 2, "gzip-compressed archive (not unpacked)", 0);
@@ -459,8 +459,9 @@ static void test_bad_magic(void)
 static void test_non_hex_fields(void)
 {
     static const char *const names[] = {
-        "c_ino", "c_mode", "c_uid", "c_gid", "c_nlink", "c_mtime", "c_filesize",
-        "c_devmajor", "c_devminor", "c_rdevmajor", "c_rdevminor", "c_namesize", "c_check",
+        "c_ino",       "c_mode",     "c_uid",      "c_gid",      "c_nlink",
+        "c_mtime",     "c_filesize", "c_devmajor", "c_devminor", "c_rdevmajor",
+        "c_rdevminor", "c_namesize", "c_check",
     };
     char want[64];
     const char *bad = "g -xG\0";
@@ -596,7 +597,7 @@ static void test_truncated_prefixes(void)
     ent[n++].hdr = w_entry(&wb, "070702", "f2", CPIO_S_IFREG | 0644, 1, 3, "abcdefgh", 8);
     ent[n++].hdr = w_trailer(&wb, "070701");
     for (size_t i = 0; i < n; i++) {
-        char field[9] = { 0 };
+        char field[9] = {0};
 
         memcpy(field, wb.buf + ent[i].hdr + 54, 8);
         ent[i].size = strtoul(field, NULL, 16);
@@ -658,25 +659,25 @@ static void test_normalize_name(void)
         int ret;
         const char *out;
     } cases[] = {
-        { "a", 1, "a" },
-        { "./a", 1, "a" },
-        { "/a", 1, "a" },
-        { "///a", 1, "a" },
-        { "././a/", 1, "a" },
-        { "a/./b//c/", 5, "a/b/c" },
-        { "bin/busybox", 11, "bin/busybox" },
-        { ".", 0, "" },
-        { "/", 0, "" },
-        { "./", 0, "" },
-        { "..a/b..", 7, "..a/b.." },
-        { ".hidden", 7, ".hidden" },
-        { "...", 3, "..." },
-        { "", -EINVAL, "" },
-        { "..", -EINVAL, "" },
-        { "../a", -EINVAL, "" },
-        { "a/..", -EINVAL, "" },
-        { "a/../b", -EINVAL, "" },
-        { "/./../etc", -EINVAL, "" },
+        {"a", 1, "a"},
+        {"./a", 1, "a"},
+        {"/a", 1, "a"},
+        {"///a", 1, "a"},
+        {"././a/", 1, "a"},
+        {"a/./b//c/", 5, "a/b/c"},
+        {"bin/busybox", 11, "bin/busybox"},
+        {".", 0, ""},
+        {"/", 0, ""},
+        {"./", 0, ""},
+        {"..a/b..", 7, "..a/b.."},
+        {".hidden", 7, ".hidden"},
+        {"...", 3, "..."},
+        {"", -EINVAL, ""},
+        {"..", -EINVAL, ""},
+        {"../a", -EINVAL, ""},
+        {"a/..", -EINVAL, ""},
+        {"a/../b", -EINVAL, ""},
+        {"/./../etc", -EINVAL, ""},
     };
     char out[32];
 
@@ -792,17 +793,13 @@ static bool make_tree(void)
         return false;
     }
 #define P(name) (snprintf(path, sizeof(path), "%s/%s", tmpdir, name), path)
-    return write_file(P("hello.txt"), "hello, world\n", 13) &&
-           write_file(P("empty"), "", 0) &&
-           mkdir(P("dir"), 0750) == 0 &&
-           write_file(P("dir/big.bin"), big, sizeof(big)) &&
-           write_file(P("dir/odd"), "abc", 3) &&
-           mkdir(P("dir/sub"), 0700) == 0 &&
+    return write_file(P("hello.txt"), "hello, world\n", 13) && write_file(P("empty"), "", 0) &&
+           mkdir(P("dir"), 0750) == 0 && write_file(P("dir/big.bin"), big, sizeof(big)) &&
+           write_file(P("dir/odd"), "abc", 3) && mkdir(P("dir/sub"), 0700) == 0 &&
            symlink("hello.txt", P("link")) == 0 &&
            symlink("../dir/big.bin", P("dir/sub/rel")) == 0 &&
            link(P("hello.txt"), (snprintf(path + 128, 128, "%s/hard", tmpdir), path + 128)) == 0 &&
-           mkfifo(P("fifo"), 0640) == 0 &&
-           chmod(P("hello.txt"), 0604) == 0;
+           mkfifo(P("fifo"), 0640) == 0 && chmod(P("hello.txt"), 0604) == 0;
 #undef P
 }
 
@@ -878,10 +875,9 @@ static bool check_against_tree(const u8 *buf, size_t len, enum cpio_format forma
     }
     /* ". hello.txt hard empty dir dir/big.bin dir/odd dir/sub dir/sub/rel link fifo";
      * data in hello.txt or hard (once), big.bin, odd. */
-    if (count != 11 || !saw_root || it.archives != 1 || hard_data != 1 ||
-        regular_with_data != 3) {
-        printf("  count %d root %d archives %u hard %d regular %d\n", count, saw_root,
-               it.archives, hard_data, regular_with_data);
+    if (count != 11 || !saw_root || it.archives != 1 || hard_data != 1 || regular_with_data != 3) {
+        printf("  count %d root %d archives %u hard %d regular %d\n", count, saw_root, it.archives,
+               hard_data, regular_with_data);
         return false;
     }
     return true;
@@ -893,9 +889,8 @@ static u8 *run_cpio(const char *format, size_t *len)
     u8 *buf;
 
     snprintf(out, sizeof(out), "%s.%s.cpio", tmpdir, format);
-    snprintf(cmd, sizeof(cmd),
-             "cd '%s' && find . | LC_ALL=C sort | cpio --quiet -o -H %s > '%s'", tmpdir,
-             format, out);
+    snprintf(cmd, sizeof(cmd), "cd '%s' && find . | LC_ALL=C sort | cpio --quiet -o -H %s > '%s'",
+             tmpdir, format, out);
     if (system(cmd) != 0) {
         printf("  '%s' failed\n", cmd);
         return NULL;
@@ -938,8 +933,8 @@ static void test_host_cpio(void)
     }
     if (ok) {
         /* Both back to back: 22 entries, 2 archives. */
-        ok = parse_copy(both, len_newc + 512 + len_crc, &res) && res.ret == 0 &&
-             res.n == 22 && res.archives == 2;
+        ok = parse_copy(both, len_newc + 512 + len_crc, &res) && res.ret == 0 && res.n == 22 &&
+             res.archives == 2;
         if (!ok) {
             printf("  concatenation: ret %d n %d archives %u\n", res.ret, res.n, res.archives);
         }
@@ -977,7 +972,7 @@ static u32 rnd(void)
 
 static void test_fuzz(void)
 {
-    static const u8 interesting[] = { 0, '0', '1', '2', '7', '8', 'f', 'F', 'g', 0xff, '/', '.' };
+    static const u8 interesting[] = {0, '0', '1', '2', '7', '8', 'f', 'F', 'g', 0xff, '/', '.'};
     static u8 data[700];
     int errors = 0, clean = 0;
 

@@ -21,25 +21,25 @@ static void report(const char *fmt, const char *kern, int rk, const char *host, 
 }
 
 /* Formats with both implementations (same format, same arguments). */
-#define CMP(...)                                                                    \
-    do {                                                                            \
-        char _k[512], _h[512];                                                      \
-        int _rk = ksnprintf(_k, sizeof(_k), __VA_ARGS__);                           \
-        int _rh = snprintf(_h, sizeof(_h), __VA_ARGS__);                            \
-        if (_rk != _rh || strcmp(_k, _h) != 0) {                                    \
-            report(#__VA_ARGS__, _k, _rk, _h, _rh);                                 \
-        }                                                                           \
+#define CMP(...)                                                                                   \
+    do {                                                                                           \
+        char _k[512], _h[512];                                                                     \
+        int _rk = ksnprintf(_k, sizeof(_k), __VA_ARGS__);                                          \
+        int _rh = snprintf(_h, sizeof(_h), __VA_ARGS__);                                           \
+        if (_rk != _rh || strcmp(_k, _h) != 0) {                                                   \
+            report(#__VA_ARGS__, _k, _rk, _h, _rh);                                                \
+        }                                                                                          \
     } while (0)
 
 /* Checks one runtime-built format taking one argument of type T. */
-#define CMP_DYN(fmt, T, v)                                                          \
-    do {                                                                            \
-        char _k[512], _h[512];                                                      \
-        int _rk = ksnprintf(_k, sizeof(_k), fmt, (T)(v));                           \
-        int _rh = snprintf(_h, sizeof(_h), fmt, (T)(v));                            \
-        if (_rk != _rh || strcmp(_k, _h) != 0) {                                    \
-            report(fmt, _k, _rk, _h, _rh);                                          \
-        }                                                                           \
+#define CMP_DYN(fmt, T, v)                                                                         \
+    do {                                                                                           \
+        char _k[512], _h[512];                                                                     \
+        int _rk = ksnprintf(_k, sizeof(_k), fmt, (T)(v));                                          \
+        int _rh = snprintf(_h, sizeof(_h), fmt, (T)(v));                                           \
+        if (_rk != _rh || strcmp(_k, _h) != 0) {                                                   \
+            report(fmt, _k, _rk, _h, _rh);                                                         \
+        }                                                                                          \
     } while (0)
 
 static void cmp_int(const char *fmt, const char *len, bool is_signed, u64 v)
@@ -112,9 +112,9 @@ static const u64 int_values[] = {
 /* Every flag set x widths x precisions x lengths x conversions x values. */
 static void test_int_combinations(void)
 {
-    static const char *widths[] = { "", "1", "5", "25" };
-    static const char *precs[] = { "", ".", ".0", ".1", ".5", ".25" };
-    static const char *lens[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
+    static const char *widths[] = {"", "1", "5", "25"};
+    static const char *precs[] = {"", ".", ".0", ".1", ".5", ".25"};
+    static const char *lens[] = {"", "hh", "h", "l", "ll", "z", "t", "j"};
     static const char convs[] = "diuxXo";
     static const char flag_chars[] = "-0+ #";
     long checked = 0;
@@ -184,7 +184,7 @@ static void test_int_fixed(void)
 
 static void test_strings_chars(void)
 {
-    static const char *strs[] = { "", "a", "hello", "hello, world", "0123456789abcdef0123" };
+    static const char *strs[] = {"", "a", "hello", "hello, world", "0123456789abcdef0123"};
     static const char *specs[] = {
         "%s", "%10s", "%-10s", "%.0s", "%.3s", "%.20s", "%5.2s", "%-5.2s", "%2s", "%-1s", "%.s",
     };
@@ -206,7 +206,7 @@ static void test_strings_chars(void)
     CMP("%s=%d (%#x) %c %-4s|", "key", -7, 255u, '!', "v");
 
     /* A precision bounds the read: the array has no NUL. */
-    char unterminated[4] = { 'a', 'b', 'c', 'd' };
+    char unterminated[4] = {'a', 'b', 'c', 'd'};
     CMP("%.4s|%.2s", unterminated, unterminated);
 
     char buf[32];
@@ -259,7 +259,7 @@ static void test_truncation(void)
             CHECK(buf[8 + n] == '\0');
         }
     }
-    char one[1] = { 'x' };
+    char one[1] = {'x'};
     CHECK_EQ(ksnprintf(one, 1, "%d", 123456), 6);
     CHECK(one[0] == '\0');
     char small[4];

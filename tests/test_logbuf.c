@@ -216,7 +216,7 @@ static void test_randomized(void)
     enum { MODEL_MAX = 1 << 20 };
     char *model = malloc(MODEL_MAX);
     char *out = malloc(MODEL_MAX);
-    static const size_t sizes[] = { 1, 2, 16, 64, 256 };
+    static const size_t sizes[] = {1, 2, 16, 64, 256};
 
     CHECK(model && out);
     for (size_t si = 0; si < ARRAY_SIZE(sizes); si++) {
@@ -224,7 +224,7 @@ static void test_randomized(void)
         char storage[256];
         struct logbuf lb;
         u64 total = 0;
-        u64 readers[3] = { 0, 0, 0 };
+        u64 readers[3] = {0, 0, 0};
 
         if (logbuf_init(&lb, storage, size) != 0) {
             harness_case_failed = 1;
@@ -262,8 +262,8 @@ static void test_randomized(void)
                                 ? model_first_seq(model, total, size)
                                 : readers[r];
                 size_t chunk_len = 1 + (size_t)(rng() % (size + 4));
-                size_t want = (size_t)(rng() % 3 == 0 ? (rng() % (total - start + 1))
-                                                      : total - start);
+                size_t want =
+                    (size_t)(rng() % 3 == 0 ? (rng() % (total - start + 1)) : total - start);
                 size_t got = 0;
                 u64 seq = readers[r];
                 size_t n;
@@ -272,10 +272,9 @@ static void test_randomized(void)
                     n = logbuf_read(&lb, &seq, out + got, MIN(chunk_len, want - got));
                     got += n;
                 } while (n != 0 && got < want);
-                if (got != want || seq != start + got ||
-                    memcmp(out, model + start, got) != 0) {
-                    printf("  size %zu iter %d reader %d: got %zu want %zu\n", size, iter, r,
-                           got, want);
+                if (got != want || seq != start + got || memcmp(out, model + start, got) != 0) {
+                    printf("  size %zu iter %d reader %d: got %zu want %zu\n", size, iter, r, got,
+                           want);
                     harness_case_failed = 1;
                     break;
                 }

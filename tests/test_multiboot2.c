@@ -106,9 +106,9 @@ static void test_good(void)
     const char *err = "stale";
     u8 rsdp1[20], rsdp2[36];
     static const struct entry map[] = {
-        { 0x0, 0x9fc00, 1 },          { 0x9fc00, 0x400, 2 },      { 0x100000, 0x7ee0000, 1 },
-        { 0x7fe0000, 0x20000, 3 },    { 0xfffc0000, 0x40000, 4 }, { 0x100000000ULL, 1, 5 },
-        { 0x200000000ULL, 0x1000, 7 }, { 0x300000000ULL, 0, 0 },
+        {0x0, 0x9fc00, 1},           {0x9fc00, 0x400, 2},      {0x100000, 0x7ee0000, 1},
+        {0x7fe0000, 0x20000, 3},     {0xfffc0000, 0x40000, 4}, {0x100000000ULL, 1, 5},
+        {0x200000000ULL, 0x1000, 7}, {0x300000000ULL, 0, 0},
     };
 
     for (int i = 0; i < 20; i++) {
@@ -225,13 +225,13 @@ static void test_mmap_entry_sizes(void)
     struct mb b;
     const char *err;
     static const struct entry map[] = {
-        { 0x1000, 0x2000, 1 },
-        { 0xffffffffffff0000ULL, 0x10000, 2 },
-        { 0x123456789ULL, 0xabcdef, 3 },
+        {0x1000, 0x2000, 1},
+        {0xffffffffffff0000ULL, 0x10000, 2},
+        {0x123456789ULL, 0xabcdef, 3},
     };
 
     /* Larger entries (extra fields) and entries that are not 8-aligned. */
-    static const u32 sizes[] = { 24, 28, 32, 40 };
+    static const u32 sizes[] = {24, 28, 32, 40};
     for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
         mb_begin(&b);
         mb_mmap(&b, sizes[s], map, 3);
@@ -315,16 +315,16 @@ static void test_truncation(void)
 }
 
 /* Expects -EINVAL with a message containing want. */
-#define CHECK_BAD(max, want)                                                        \
-    do {                                                                            \
-        const char *_err = NULL;                                                    \
-        int _r = mb2_parse(area, (max), &bi, &_err);                                 \
-        if (_r != -EINVAL || !_err || !strstr(_err, (want))) {                      \
-            printf("  line %d: r=%d err='%s', want '%s'\n", __LINE__, _r,           \
-                   _err ? _err : "(null)", (want));                                 \
-            harness_case_failed = 1;                                                \
-            return;                                                                 \
-        }                                                                           \
+#define CHECK_BAD(max, want)                                                                       \
+    do {                                                                                           \
+        const char *_err = NULL;                                                                   \
+        int _r = mb2_parse(area, (max), &bi, &_err);                                               \
+        if (_r != -EINVAL || !_err || !strstr(_err, (want))) {                                     \
+            printf("  line %d: r=%d err='%s', want '%s'\n", __LINE__, _r, _err ? _err : "(null)",  \
+                   (want));                                                                        \
+            harness_case_failed = 1;                                                               \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 static void test_malformed_sizes(void)
@@ -438,7 +438,7 @@ static void test_malformed_tags(void)
     CHECK_BAD(total, "module ends before it starts");
 
     /* Memory map entry_size below 24, and a truncated mmap header. */
-    static const struct entry e = { 0, 0x1000, 1 };
+    static const struct entry e = {0, 0x1000, 1};
     for (u32 es = 0; es < 24; es += 4) {
         mb_begin(&b);
         p = mb_tag(&b, 6, NULL, 8 + 24);

@@ -77,10 +77,10 @@ static size_t expected_ksize(size_t size)
 
 static void test_size_classes(void)
 {
-    static const size_t sizes[] = { 1,    2,    8,    15,   16,   17,   31,    32,    33,
-                                    63,   64,   65,   127,  128,  129,  255,   256,   257,
-                                    511,  512,  513,  1023, 1024, 1025, 2047,  2048,  2049,
-                                    4095, 4096, 4097, 8192, 8193, 65536, 100000, 1 << 22 };
+    static const size_t sizes[] = {1,    2,    8,    15,   16,   17,    31,     32,     33,
+                                   63,   64,   65,   127,  128,  129,   255,    256,    257,
+                                   511,  512,  513,  1023, 1024, 1025,  2047,   2048,   2049,
+                                   4095, 4096, 4097, 8192, 8193, 65536, 100000, 1 << 22};
     void *ptrs[ARRAY_SIZE(sizes)];
     u64 bytes = 0;
 
@@ -129,7 +129,7 @@ static void test_zero_and_null(void)
 
 static void test_kzalloc(void)
 {
-    static const size_t sizes[] = { 1, 24, 100, 2048, 3000, 20000 };
+    static const size_t sizes[] = {1, 24, 100, 2048, 3000, 20000};
 
     baseline();
     for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
@@ -388,7 +388,7 @@ static void test_random_stress(void)
             for (size_t i = 0; i < size; i++) {
                 p[i] = pattern(id, i);
             }
-            live[nlive++] = (struct obj){ p, size, id };
+            live[nlive++] = (struct obj){p, size, id};
             model_bytes += ksize(p);
         } else {
             size_t idx = rng() % nlive;

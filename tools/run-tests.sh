@@ -108,6 +108,13 @@ q --name crash-invalid-opcode --cmdline "console=ttyS0 test crash=ud" --expect-e
 q --name crash-divide --cmdline "console=ttyS0 test crash=divide" --expect-exit 35 \
     --expect "KERNEL PANIC: divide error in kernel"
 
+# -no-reboot turns a reboot into a QEMU exit with status 0, like a power-off.
+q --name poweroff --cmdline "console=ttyS0 shutdown=poweroff" --expect-exit 0 \
+    --expect "power: off" --reject "could not power off"
+
+q --name reboot --cmdline "console=ttyS0 shutdown=reboot" --expect-exit 0 \
+    --expect "power: restarting"
+
 passed=$(grep -c '^PASS' "$RESULTS")
 failed=$(grep -c '^FAIL' "$RESULTS")
 echo

@@ -216,9 +216,9 @@ _Static_assert(sizeof(struct mcfg_alloc) == 16, "MCFG entry layout");
 #define FADT_RESET_REG_SUP (1u << 10)
 
 /* True if the first len bytes of the FADT cover the whole field. */
-#define FADT_HAS(len, field)                                                        \
-    ((len) >= __builtin_offsetof(struct acpi_fadt, field) +                         \
-                  sizeof(((const struct acpi_fadt *)0)->field))
+#define FADT_HAS(len, field)                                                                       \
+    ((len) >=                                                                                      \
+     __builtin_offsetof(struct acpi_fadt, field) + sizeof(((const struct acpi_fadt *)0)->field))
 
 #define AML_NAME_OP 0x08
 #define AML_ROOT_CHAR 0x5c
@@ -245,8 +245,7 @@ static bool sig_eq(const char *sig, const char *want)
     return memcmp(sig, want, 4) == 0;
 }
 
-static void record_skip(struct acpi_info *info, const char *sig, phys_addr_t phys,
-                        const char *why)
+static void record_skip(struct acpi_info *info, const char *sig, phys_addr_t phys, const char *why)
 {
     if (info->nskipped < ACPI_MAX_SKIPPED) {
         struct acpi_skipped *s = &info->skipped[info->nskipped];
@@ -480,12 +479,12 @@ static const char *parse_fadt(struct acpi_info *info, const struct acpi_header *
         info->acpi_disable = f->acpi_disable;
     }
     if (FADT_HAS(len, pm_tmr_blk)) {
-        info->pm1a_cnt_blk = fadt_port(f->pm1a_cnt_blk,
-                                       FADT_HAS(len, x_pm1a_cnt_blk) ? &f->x_pm1a_cnt_blk : NULL);
-        info->pm1b_cnt_blk = fadt_port(f->pm1b_cnt_blk,
-                                       FADT_HAS(len, x_pm1b_cnt_blk) ? &f->x_pm1b_cnt_blk : NULL);
-        info->pm_tmr_blk = fadt_port(f->pm_tmr_blk,
-                                     FADT_HAS(len, x_pm_tmr_blk) ? &f->x_pm_tmr_blk : NULL);
+        info->pm1a_cnt_blk =
+            fadt_port(f->pm1a_cnt_blk, FADT_HAS(len, x_pm1a_cnt_blk) ? &f->x_pm1a_cnt_blk : NULL);
+        info->pm1b_cnt_blk =
+            fadt_port(f->pm1b_cnt_blk, FADT_HAS(len, x_pm1b_cnt_blk) ? &f->x_pm1b_cnt_blk : NULL);
+        info->pm_tmr_blk =
+            fadt_port(f->pm_tmr_blk, FADT_HAS(len, x_pm_tmr_blk) ? &f->x_pm_tmr_blk : NULL);
     }
     if (FADT_HAS(len, century)) {
         info->century = f->century;

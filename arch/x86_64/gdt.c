@@ -22,10 +22,8 @@ static struct tss tss __aligned(16);
 static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 
 static u64 gdt[10] __aligned(16) = {
-    [KERNEL_CS / 8] = 0x00af9a000000ffff,
-    [KERNEL_DS / 8] = 0x00cf92000000ffff,
-    [USER32_CS / 8] = 0x00cffa000000ffff,
-    [USER_DS / 8] = 0x00cff2000000ffff,
+    [KERNEL_CS / 8] = 0x00af9a000000ffff, [KERNEL_DS / 8] = 0x00cf92000000ffff,
+    [USER32_CS / 8] = 0x00cffa000000ffff, [USER_DS / 8] = 0x00cff2000000ffff,
     [USER_CS / 8] = 0x00affa000000ffff,
 };
 
@@ -58,7 +56,7 @@ void gdt_init(void)
                        (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[TSS_SEL / 8 + 1] = base >> 32;
 
-    struct descriptor_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+    struct descriptor_ptr p = {sizeof(gdt) - 1, (u64)gdt};
     __asm__ __volatile__("lgdt %0\n"
                          "pushq %1\n"
                          "leaq 1f(%%rip), %%rax\n"

@@ -52,6 +52,6 @@ void idt_init(void)
     idt_set(VEC_BREAKPOINT, base + VEC_BREAKPOINT * ISR_STUB_SIZE, 0, GATE_USER_INTERRUPT);
     idt_set(4, base + 4 * ISR_STUB_SIZE, 0, GATE_USER_INTERRUPT);
 
-    struct idt_ptr p = { sizeof(idt) - 1, (u64)idt };
+    struct idt_ptr p = {sizeof(idt) - 1, (u64)idt};
     __asm__ __volatile__("lidt %0" : : "m"(p));
 }

@@ -272,7 +272,7 @@ void paging_init(void)
     }
     kernel_as.pml4_phys = virt_to_phys(kernel_as.pml4);
     /* One table for each kernel region, shared by every address space later. */
-    u64 regions[] = { DIRECT_MAP_BASE, KSTACK_AREA_BASE, KERNEL_VMA };
+    u64 regions[] = {DIRECT_MAP_BASE, KSTACK_AREA_BASE, KERNEL_VMA};
     for (size_t i = 0; i < ARRAY_SIZE(regions); i++) {
         u64 *pdpt = alloc_table();
         if (!pdpt) {
@@ -294,8 +294,8 @@ void paging_init(void)
         if (start >= end) {
             continue;
         }
-        if (vm_map_range(&kernel_as, (u64)phys_to_virt(start), start, end - start,
-                         PTE_KERNEL_RW) < 0) {
+        if (vm_map_range(&kernel_as, (u64)phys_to_virt(start), start, end - start, PTE_KERNEL_RW) <
+            0) {
             panic("out of memory building the direct map");
         }
     }

@@ -78,7 +78,7 @@ __noreturn void machine_reboot(void)
     struct {
         u16 limit;
         u64 base;
-    } __packed empty_idt = { 0, 0 };
+    } __packed empty_idt = {0, 0};
     __asm__ __volatile__("lidt %0; int3" : : "m"(empty_idt));
     machine_halt();
 }

@@ -6,9 +6,9 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/trap.h>
+#include <kernel/log.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
-#include <kernel/log.h>
 
 struct vector_handler {
     irq_handler_fn fn;
@@ -22,11 +22,28 @@ static u64 kernel_faults_total;
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
 static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-    "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
-    "invalid TSS", "segment not present", "stack-segment fault", "general protection fault",
-    "page fault", "reserved", "x87 floating-point error", "alignment check", "machine check",
-    "SIMD floating-point error", "virtualization exception", "control protection exception",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
+    "control protection exception",
 };
 
 static const char *exception_name(u64 vec)
@@ -67,9 +84,9 @@ void dump_trap_frame(const struct trap_frame *f)
 {
     printk(LOG_EMERG, "RIP: %04llx:%016llx RFLAGS: %016llx\n", (unsigned long long)f->cs,
            (unsigned long long)f->rip, (unsigned long long)f->rflags);
-    printk(LOG_EMERG, "RSP: %04llx:%016llx CR2: %016llx CR3: %016llx\n",
-           (unsigned long long)f->ss, (unsigned long long)f->rsp,
-           (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
+    printk(LOG_EMERG, "RSP: %04llx:%016llx CR2: %016llx CR3: %016llx\n", (unsigned long long)f->ss,
+           (unsigned long long)f->rsp, (unsigned long long)read_cr2(),
+           (unsigned long long)read_cr3());
     printk(LOG_EMERG, "RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)f->rax,
            (unsigned long long)f->rbx, (unsigned long long)f->rcx);
     printk(LOG_EMERG, "RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)f->rdx,
@@ -87,7 +104,9 @@ static void describe_page_fault(const struct trap_frame *f, u64 cr2)
     u64 e = f->error_code;
     printk(LOG_EMERG, "page fault at %016llx: %s %s in %s mode%s%s\n", (unsigned long long)cr2,
            (e & 1) ? "protection violation on" : "not-present page on",
-           (e & 16) ? "instruction fetch" : (e & 2) ? "write" : "read",
+           (e & 16)  ? "instruction fetch"
+           : (e & 2) ? "write"
+                     : "read",
            (e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
            (e & 32) ? ", protection key" : "");
 }
@@ -118,8 +137,7 @@ static void kernel_fault(struct trap_frame *f)
     bool overflow = (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) &&
                     (is_stack_overflow(cr2) || is_stack_overflow(f->rsp));
 
-    bool oops = t && (t->flags & THREAD_FAULT_EXITS) && !overflow &&
-                f->vector != VEC_DOUBLE_FAULT;
+    bool oops = t && (t->flags & THREAD_FAULT_EXITS) && !overflow && f->vector != VEC_DOUBLE_FAULT;
     if (!oops) {
         log_enter_panic_mode();
     }

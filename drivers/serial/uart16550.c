@@ -40,7 +40,7 @@ static struct {
     char rx[RX_RING];
     u32 rx_head, rx_tail;
     u64 rx_dropped;
-} uart = { .lock = SPINLOCK_INIT("uart") };
+} uart = {.lock = SPINLOCK_INIT("uart")};
 
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
 
@@ -48,7 +48,7 @@ void serial_early_init(void)
 {
     outb(COM1 + UART_IER, 0);
     outb(COM1 + UART_LCR, 0x80); /* divisor latch */
-    outb(COM1 + 0, 1);           /* 115200 baud */
+    outb(COM1 + 0, 1); /* 115200 baud */
     outb(COM1 + 1, 0);
     outb(COM1 + UART_LCR, 0x03); /* 8N1 */
     outb(COM1 + UART_FCR, 0xc7); /* FIFO on, cleared, 14-byte threshold */

@@ -26,13 +26,13 @@
 
 enum cpio_format {
     CPIO_FORMAT_NEWC = 1, /* 070701 */
-    CPIO_FORMAT_CRC = 2,  /* 070702: check = sum of data bytes (regular files) */
+    CPIO_FORMAT_CRC = 2, /* 070702: check = sum of data bytes (regular files) */
 };
 
 struct cpio_entry {
     const char *name; /* not NUL-terminated in general: use name_len */
-    size_t name_len;  /* without the trailing NUL */
-    const u8 *data;   /* file data or symlink target */
+    size_t name_len; /* without the trailing NUL */
+    const u8 *data; /* file data or symlink target */
     size_t size;
     u32 mode, uid, gid, nlink, mtime, ino;
     u32 devmajor, devminor, rdevmajor, rdevminor;
@@ -44,9 +44,9 @@ struct cpio_entry {
 struct cpio_iter {
     const u8 *buf;
     size_t len;
-    size_t pos;        /* next header; after an error, the failing entry's header */
-    bool done;         /* end of buffer or error: cpio_next repeats its last result */
-    bool in_archive;   /* a header was read since the last trailer */
+    size_t pos; /* next header; after an error, the failing entry's header */
+    bool done; /* end of buffer or error: cpio_next repeats its last result */
+    bool in_archive; /* a header was read since the last trailer */
     unsigned archives; /* archives completed (trailers seen) */
     const char *error; /* static message, NULL if no error */
     size_t error_offset; /* offset of the offending byte or field */

@@ -31,32 +31,32 @@
 #define BUDDY_MAX_ORDER 10 /* largest block: 2^10 pages = 4 MiB */
 
 /* page.flags */
-#define PAGE_FREE (1u << 0)     /* head of a free buddy block */
+#define PAGE_FREE (1u << 0) /* head of a free buddy block */
 #define PAGE_RESERVED (1u << 1) /* never handed to the allocator */
-#define PAGE_SLAB (1u << 2)     /* owned by a slab cache (page.slab valid) */
-#define PAGE_LARGE (1u << 3)    /* head of a large kmalloc (page.order valid) */
-#define PAGE_BUDDY (1u << 4)    /* any page of a free buddy block (buddy-owned) */
-#define PAGE_TAIL (1u << 5)     /* non-head page of an allocated block (buddy-owned) */
+#define PAGE_SLAB (1u << 2) /* owned by a slab cache (page.slab valid) */
+#define PAGE_LARGE (1u << 3) /* head of a large kmalloc (page.order valid) */
+#define PAGE_BUDDY (1u << 4) /* any page of a free buddy block (buddy-owned) */
+#define PAGE_TAIL (1u << 5) /* non-head page of an allocated block (buddy-owned) */
 
 struct slab;
 
 struct page {
     struct list_head list; /* free list or slab list */
     u32 flags;
-    u8 order;     /* block order while free, or large-allocation order */
+    u8 order; /* block order while free, or large-allocation order */
     u32 refcount; /* users of the frame (CoW later); 1 when allocated */
     struct slab *slab;
 };
 
 struct buddy_zone {
-    u64 base_pfn;      /* pfn of pages[0] */
-    u64 npages;        /* frames described by pages[] */
+    u64 base_pfn; /* pfn of pages[0] */
+    u64 npages; /* frames described by pages[] */
     struct page *pages;
     struct list_head free_lists[BUDDY_MAX_ORDER + 1];
     u64 nr_free[BUDDY_MAX_ORDER + 1];
-    u64 free_pages;  /* frames currently free */
+    u64 free_pages; /* frames currently free */
     u64 total_pages; /* frames ever handed to the allocator */
-    u64 bad_frees;   /* buddy_free calls rejected (double or invalid free) */
+    u64 bad_frees; /* buddy_free calls rejected (double or invalid free) */
 };
 
 /* All npages frames start reserved (not allocatable). */
@@ -84,15 +84,15 @@ static inline struct page *buddy_pfn_to_page(struct buddy_zone *z, u64 pfn)
 
 /* buddy_check results: 0 when consistent. */
 enum {
-    BUDDY_ERR_LIST = -1,     /* free list links broken or cyclic */
-    BUDDY_ERR_RANGE = -2,    /* free block outside the zone */
-    BUDDY_ERR_ALIGN = -3,    /* free block not aligned to its order */
-    BUDDY_ERR_HEAD = -4,     /* head lacks PAGE_FREE/PAGE_BUDDY or has wrong order */
-    BUDDY_ERR_TAIL = -5,     /* tail page has PAGE_FREE or lacks PAGE_BUDDY */
+    BUDDY_ERR_LIST = -1, /* free list links broken or cyclic */
+    BUDDY_ERR_RANGE = -2, /* free block outside the zone */
+    BUDDY_ERR_ALIGN = -3, /* free block not aligned to its order */
+    BUDDY_ERR_HEAD = -4, /* head lacks PAGE_FREE/PAGE_BUDDY or has wrong order */
+    BUDDY_ERR_TAIL = -5, /* tail page has PAGE_FREE or lacks PAGE_BUDDY */
     BUDDY_ERR_UNMERGED = -6, /* free buddies of the same order coexist */
-    BUDDY_ERR_NR_FREE = -7,  /* nr_free[k] differs from the list length */
-    BUDDY_ERR_COUNT = -8,    /* free_pages differs from the lists' sum */
-    BUDDY_ERR_STRAY = -9,    /* free-marked page not in any listed block */
+    BUDDY_ERR_NR_FREE = -7, /* nr_free[k] differs from the list length */
+    BUDDY_ERR_COUNT = -8, /* free_pages differs from the lists' sum */
+    BUDDY_ERR_STRAY = -9, /* free-marked page not in any listed block */
 };
 
 /* Verifies every invariant above; returns 0 or a negative code naming the

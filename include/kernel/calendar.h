@@ -7,7 +7,7 @@
 struct civil_time {
     s64 year;
     u32 month; /* 1-12 */
-    u32 day;   /* 1-31 */
+    u32 day; /* 1-31 */
     u32 hour, minute, second;
 };
 

@@ -18,13 +18,14 @@ struct cmdline_param {
 int cmdline_split(char *buf, struct cmdline_param *out, int max);
 
 struct boot_options {
-    int log_level;        /* log=<level>, default LOG_INFO */
-    const char *init;     /* init= or rdinit=, default NULL */
-    const char *console;  /* console=, default "ttyS0" */
-    bool test;            /* `test`: run self-tests, exit QEMU with a verdict */
+    int log_level; /* log=<level>, default LOG_INFO */
+    const char *init; /* init= or rdinit=, default NULL */
+    const char *console; /* console=, default "ttyS0" */
+    bool test; /* `test`: run self-tests, exit QEMU with a verdict */
     const char *selftest; /* selftest=<name>: run only that self-test */
-    const char *crash;    /* crash=<kind>: deliberately fault (tests) */
-    u64 mem_limit;        /* mem=<size>[KMG]: ignore RAM above this, 0 = all */
+    const char *crash; /* crash=<kind>: deliberately fault (tests) */
+    const char *shutdown; /* shutdown=poweroff|reboot once ready (tests) */
+    u64 mem_limit; /* mem=<size>[KMG]: ignore RAM above this, 0 = all */
 };
 
 /* Fills opts with defaults, then applies buf (split in place). Unknown keys

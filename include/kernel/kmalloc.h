@@ -19,12 +19,12 @@ void kfree(void *p);
 size_t ksize(const void *p);
 
 struct kmalloc_stats {
-    u64 bytes_in_use;    /* sum of usable sizes of live allocations */
-    u64 pages_in_use;    /* frames held by slabs and large allocations */
+    u64 bytes_in_use; /* sum of usable sizes of live allocations */
+    u64 pages_in_use; /* frames held by slabs and large allocations */
     u64 allocs_total;
     u64 frees_total;
-    u64 failures_total;  /* requests that returned NULL */
-    u64 bad_frees;       /* kfree calls ignored (invalid or double free) */
+    u64 failures_total; /* requests that returned NULL */
+    u64 bad_frees; /* kfree calls ignored (invalid or double free) */
 };
 void kmalloc_get_stats(struct kmalloc_stats *st);
 /* Frees slab pages that hold no objects (returns frames to the buddy). */

@@ -9,7 +9,10 @@ struct list_head {
     struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)                                                                       \
+    {                                                                                              \
+        &(name), &(name)                                                                           \
+    }
 
 static inline void list_init(struct list_head *h)
 {
@@ -52,7 +55,7 @@ static inline bool list_empty(const struct list_head *h)
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
-#define list_for_each_safe(pos, n, head) \
+#define list_for_each_safe(pos, n, head)                                                           \
     for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
 
 #endif

@@ -10,7 +10,7 @@
 struct logbuf {
     char *data;
     size_t size; /* power of two */
-    u64 head;    /* total bytes ever written; data[head % size] is next */
+    u64 head; /* total bytes ever written; data[head % size] is next */
 };
 
 /* size must be a power of two; returns -EINVAL otherwise. */

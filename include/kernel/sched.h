@@ -19,19 +19,20 @@
 enum thread_state {
     THREAD_RUNNABLE, /* running, or on the run queue */
     THREAD_SLEEPING, /* on a wait queue or timer; not on the run queue */
-    THREAD_DEAD,     /* exited; waiting to be joined or reaped */
+    THREAD_DEAD, /* exited; waiting to be joined or reaped */
 };
 
 /* thread.flags */
-#define THREAD_DETACHED (1u << 0)    /* freed on exit; nobody joins */
-#define THREAD_FAULT_EXITS (1u << 1) /* a kernel fault ends the thread (Oops) instead of panicking */
+#define THREAD_DETACHED (1u << 0) /* freed on exit; nobody joins */
+#define THREAD_FAULT_EXITS                                                                         \
+    (1u << 1) /* a kernel fault ends the thread (Oops) instead of panicking */
 #define THREAD_IDLE (1u << 2)
 
 struct thread {
     u64 saved_rsp; /* valid while switched out; first for context_switch */
     u64 kstack_top;
     u64 kstack_bottom; /* lowest usable byte; the guard is below */
-    int kstack_slot;   /* -1 for the boot stack */
+    int kstack_slot; /* -1 for the boot stack */
     u32 tid;
     u32 flags;
     enum thread_state state;

@@ -18,20 +18,20 @@ struct selftest {
 };
 
 /* Registers a test in the .selftests section (an array of pointers). */
-#define SELFTEST(name_)                                                                  \
-    static int selftest_fn_##name_(struct selftest_result *r);                          \
-    static const struct selftest selftest_desc_##name_ = { #name_, selftest_fn_##name_ }; \
-    static const struct selftest *const selftest_ptr_##name_                            \
-        __attribute__((used, section(".selftests"))) = &selftest_desc_##name_;            \
+#define SELFTEST(name_)                                                                            \
+    static int selftest_fn_##name_(struct selftest_result *r);                                     \
+    static const struct selftest selftest_desc_##name_ = {#name_, selftest_fn_##name_};            \
+    static const struct selftest *const selftest_ptr_##name_                                       \
+        __attribute__((used, section(".selftests"))) = &selftest_desc_##name_;                     \
     static int selftest_fn_##name_(struct selftest_result *r)
 
 /* Fails the test with a formatted reason unless cond holds. */
-#define ST_CHECK(cond, ...)                                                              \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            ksnprintf(r->why, sizeof(r->why), __VA_ARGS__);                              \
-            return -1;                                                                   \
-        }                                                                                \
+#define ST_CHECK(cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            ksnprintf(r->why, sizeof(r->why), __VA_ARGS__);                                        \
+            return -1;                                                                             \
+        }                                                                                          \
     } while (0)
 
 /* Runs every test (or only the one named); returns the number failed. */

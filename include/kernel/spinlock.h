@@ -11,7 +11,10 @@ typedef struct spinlock {
     const char *name;
 } spinlock_t;
 
-#define SPINLOCK_INIT(n) { 0, n }
+#define SPINLOCK_INIT(n)                                                                           \
+    {                                                                                              \
+        0, n                                                                                       \
+    }
 
 u64 spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, u64 flags);

@@ -35,8 +35,17 @@ struct wait_entry {
 };
 
 /* A wait_entry must start out as WAIT_ENTRY_INIT. */
-#define WAIT_ENTRY_INIT { NULL, { NULL, NULL } }
-#define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).waiters) }
+#define WAIT_ENTRY_INIT                                                                            \
+    {                                                                                              \
+        NULL,                                                                                      \
+        {                                                                                          \
+            NULL, NULL                                                                             \
+        }                                                                                          \
+    }
+#define WAIT_QUEUE_INIT(name)                                                                      \
+    {                                                                                              \
+        SPINLOCK_INIT(#name), LIST_HEAD_INIT((name).waiters)                                       \
+    }
 
 void schedule(void);
 void wait_queue_init(struct wait_queue *wq);
@@ -50,39 +59,39 @@ int wake_up_one(struct wait_queue *wq);
  * prepare_to_wait). Returns the nanoseconds left, 0 if the time ran out. */
 u64 schedule_timeout(u64 timeout_ns);
 
-#define wait_event(wq, cond)                                                       \
-    do {                                                                           \
-        struct wait_entry __w = WAIT_ENTRY_INIT;                                                     \
-        for (;;) {                                                                 \
-            prepare_to_wait(&(wq), &__w);                                          \
-            if (cond) {                                                            \
-                break;                                                             \
-            }                                                                      \
-            schedule();                                                            \
-        }                                                                          \
-        finish_wait(&(wq), &__w);                                                  \
+#define wait_event(wq, cond)                                                                       \
+    do {                                                                                           \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                   \
+        for (;;) {                                                                                 \
+            prepare_to_wait(&(wq), &__w);                                                          \
+            if (cond) {                                                                            \
+                break;                                                                             \
+            }                                                                                      \
+            schedule();                                                                            \
+        }                                                                                          \
+        finish_wait(&(wq), &__w);                                                                  \
     } while (0)
 
 /* Evaluates to the nanoseconds left (>= 1) if cond became true, 0 on timeout. */
-#define wait_event_timeout(wq, cond, timeout_ns)                                   \
-    ({                                                                             \
-        u64 __left = (timeout_ns);                                                 \
-        struct wait_entry __w = WAIT_ENTRY_INIT;                                                     \
-        for (;;) {                                                                 \
-            prepare_to_wait(&(wq), &__w);                                          \
-            if (cond) {                                                            \
-                if (__left == 0) {                                                 \
-                    __left = 1;                                                    \
-                }                                                                  \
-                break;                                                             \
-            }                                                                      \
-            if (__left == 0) {                                                     \
-                break;                                                             \
-            }                                                                      \
-            __left = schedule_timeout(__left);                                     \
-        }                                                                          \
-        finish_wait(&(wq), &__w);                                                  \
-        __left;                                                                    \
+#define wait_event_timeout(wq, cond, timeout_ns)                                                   \
+    ({                                                                                             \
+        u64 __left = (timeout_ns);                                                                 \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                   \
+        for (;;) {                                                                                 \
+            prepare_to_wait(&(wq), &__w);                                                          \
+            if (cond) {                                                                            \
+                if (__left == 0) {                                                                 \
+                    __left = 1;                                                                    \
+                }                                                                                  \
+                break;                                                                             \
+            }                                                                                      \
+            if (__left == 0) {                                                                     \
+                break;                                                                             \
+            }                                                                                      \
+            __left = schedule_timeout(__left);                                                     \
+        }                                                                                          \
+        finish_wait(&(wq), &__w);                                                                  \
+        __left;                                                                                    \
     })
 
 #endif

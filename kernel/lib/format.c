@@ -41,7 +41,7 @@ static void out_mem(struct out *o, const char *s, size_t n)
 
 struct spec {
     int flags;
-    int width;     /* 0 when absent */
+    int width; /* 0 when absent */
     int precision; /* -1 when absent */
 };
 
@@ -180,7 +180,7 @@ static u64 fetch_unsigned(va_list *ap, enum length len)
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 {
-    struct out o = { buf, size, 0 };
+    struct out o = {buf, size, 0};
     va_list ap;
 
     va_copy(ap, ap_in);
@@ -190,7 +190,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
             continue;
         }
         const char *start = fmt++;
-        struct spec sp = { 0, 0, -1 };
+        struct spec sp = {0, 0, -1};
 
         for (;; fmt++) {
             if (*fmt == '-') {

@@ -7,16 +7,9 @@ static const struct {
     const char *name;
     int level;
 } level_names[] = {
-    { "emerg", LOG_EMERG },
-    { "alert", LOG_ALERT },
-    { "crit", LOG_CRIT },
-    { "err", LOG_ERR },
-    { "warning", LOG_WARNING },
-    { "warn", LOG_WARNING },
-    { "notice", LOG_NOTICE },
-    { "info", LOG_INFO },
-    { "debug", LOG_DEBUG },
-    { "trace", LOG_TRACE },
+    {"emerg", LOG_EMERG},     {"alert", LOG_ALERT},  {"crit", LOG_CRIT},     {"err", LOG_ERR},
+    {"warning", LOG_WARNING}, {"warn", LOG_WARNING}, {"notice", LOG_NOTICE}, {"info", LOG_INFO},
+    {"debug", LOG_DEBUG},     {"trace", LOG_TRACE},
 };
 
 int log_level_parse(const char *name)

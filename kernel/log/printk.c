@@ -13,7 +13,7 @@
 #define LINE_MAX 512
 
 static char log_storage[LOG_BUF_SIZE];
-static struct logbuf log_ring = { log_storage, LOG_BUF_SIZE, 0 };
+static struct logbuf log_ring = {log_storage, LOG_BUF_SIZE, 0};
 static spinlock_t log_lock = SPINLOCK_INIT("printk");
 static int console_level = LOG_INFO;
 /* Set once a panic starts: output then bypasses the lock. */

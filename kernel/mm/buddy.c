@@ -199,8 +199,7 @@ int buddy_check(const struct buddy_zone *z)
             if (!IS_ALIGNED(pfn, n)) {
                 return BUDDY_ERR_ALIGN;
             }
-            if ((p->flags & BUDDY_STATE) != (PAGE_FREE | PAGE_BUDDY) ||
-                p->order != k) {
+            if ((p->flags & BUDDY_STATE) != (PAGE_FREE | PAGE_BUDDY) || p->order != k) {
                 return BUDDY_ERR_HEAD;
             }
             for (u64 i = 1; i < n; i++) {

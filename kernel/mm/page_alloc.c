@@ -137,7 +137,8 @@ void mm_init(const struct boot_info *bi, phys_addr_t info_phys, u64 info_size, u
     add_all_usable(0, MIN(BOOT_MAPPED_LIMIT, max_end));
 
     u64 kernel_kib = ((u64)_kernel_phys_end - (u64)_kernel_phys_start) >> 10;
-    printk(LOG_INFO, "mm: %llu KiB usable RAM, kernel %llu KiB, page metadata %llu KiB, %llu KiB free\n",
+    printk(LOG_INFO,
+           "mm: %llu KiB usable RAM, kernel %llu KiB, page metadata %llu KiB, %llu KiB free\n",
            (unsigned long long)(usable_bytes >> 10), (unsigned long long)kernel_kib,
            (unsigned long long)(meta_bytes >> 10), (unsigned long long)(zone.free_pages << 2));
     if (zone.free_pages < MM_MIN_FREE_PAGES) {

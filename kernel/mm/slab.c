@@ -52,20 +52,19 @@ struct slab {
 };
 
 /* Slab orders keep roughly 16 objects or more per slab. */
-#define CACHE_INIT(i, sz, ord)                                                     \
-    [i] = {                                                                        \
-        .lock = SPINLOCK_INIT("kmalloc-" #sz),                                     \
-        .size = sz,                                                                \
-        .order = ord,                                                              \
-        .partial = LIST_HEAD_INIT(caches[i].partial),                              \
-        .full = LIST_HEAD_INIT(caches[i].full),                                    \
-        .empty = LIST_HEAD_INIT(caches[i].empty),                                  \
+#define CACHE_INIT(i, sz, ord)                                                                     \
+    [i] = {                                                                                        \
+        .lock = SPINLOCK_INIT("kmalloc-" #sz),                                                     \
+        .size = sz,                                                                                \
+        .order = ord,                                                                              \
+        .partial = LIST_HEAD_INIT(caches[i].partial),                                              \
+        .full = LIST_HEAD_INIT(caches[i].full),                                                    \
+        .empty = LIST_HEAD_INIT(caches[i].empty),                                                  \
     }
 
 static struct kmem_cache caches[NR_CLASSES] = {
-    CACHE_INIT(0, 16, 0),  CACHE_INIT(1, 32, 0),  CACHE_INIT(2, 64, 0),
-    CACHE_INIT(3, 128, 0), CACHE_INIT(4, 256, 0), CACHE_INIT(5, 512, 1),
-    CACHE_INIT(6, 1024, 2), CACHE_INIT(7, 2048, 3),
+    CACHE_INIT(0, 16, 0),  CACHE_INIT(1, 32, 0),  CACHE_INIT(2, 64, 0),   CACHE_INIT(3, 128, 0),
+    CACHE_INIT(4, 256, 0), CACHE_INIT(5, 512, 1), CACHE_INIT(6, 1024, 2), CACHE_INIT(7, 2048, 3),
 };
 
 static spinlock_t large_lock = SPINLOCK_INIT("kmalloc-large");
@@ -209,8 +208,7 @@ static void *slab_pop(struct slab *s)
     long ni = next ? slab_index(s, next) : 0;
     if (next && (ni < 0 || !slab_bit(s, (size_t)ni))) {
         /* A use after free overwrote the link; trust the bitmap. */
-        pr_warn("slab: kmalloc-%u free list corrupted near %p, rebuilt\n",
-                s->cache->size, obj);
+        pr_warn("slab: kmalloc-%u free list corrupted near %p, rebuilt\n", s->cache->size, obj);
         slab_rebuild_freelist(s);
     } else {
         s->free = next;
@@ -449,14 +447,16 @@ void kmalloc_shrink(void)
 
         list_init(&doomed);
         u64 fl = spin_lock_irqsave(&c->lock);
-        list_for_each_safe(pos, n, &c->empty) {
+        list_for_each_safe(pos, n, &c->empty)
+        {
             list_del(pos);
             list_add(pos, &doomed);
             c->nr_slabs--;
         }
         c->nr_empty = 0;
         spin_unlock_irqrestore(&c->lock, fl);
-        list_for_each_safe(pos, n, &doomed) {
+        list_for_each_safe(pos, n, &doomed)
+        {
             list_del(pos);
             slab_destroy(list_entry(pos, struct slab, list));
         }

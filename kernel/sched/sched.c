@@ -9,7 +9,7 @@
 
 #include "sched_internal.h"
 
-struct percpu cpu0 = { .self = &cpu0 };
+struct percpu cpu0 = {.self = &cpu0};
 spinlock_t rq_lock = SPINLOCK_INIT("runqueue");
 struct list_head all_threads = LIST_HEAD_INIT(all_threads);
 u64 threads_created;
@@ -206,11 +206,13 @@ void sched_get_stats(struct sched_stats *st)
     st->threads_created = threads_created;
     st->threads_alive = 0;
     struct list_head *pos;
-    list_for_each(pos, &all_threads) {
+    list_for_each(pos, &all_threads)
+    {
         st->threads_alive++;
     }
     st->runnable = 0;
-    list_for_each(pos, &run_queue) {
+    list_for_each(pos, &run_queue)
+    {
         st->runnable++;
     }
     spin_unlock_irqrestore(&rq_lock, flags);

@@ -43,12 +43,12 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flag
     u64 *sp = (u64 *)t->kstack_top;
     *--sp = 0;
     *--sp = (u64)thread_trampoline;
-    *--sp = 0;           /* rbp */
-    *--sp = 0;           /* rbx */
-    *--sp = (u64)fn;     /* r12 */
-    *--sp = (u64)arg;    /* r13 */
-    *--sp = 0;           /* r14 */
-    *--sp = 0;           /* r15 */
+    *--sp = 0; /* rbp */
+    *--sp = 0; /* rbx */
+    *--sp = (u64)fn; /* r12 */
+    *--sp = (u64)arg; /* r13 */
+    *--sp = 0; /* r14 */
+    *--sp = 0; /* r15 */
     t->saved_rsp = (u64)sp;
 
     u64 irq = spin_lock_irqsave(&rq_lock);

@@ -51,7 +51,8 @@ static int wake_some(struct wait_queue *wq, bool one)
     int woken = 0;
     u64 flags = spin_lock_irqsave(&wq->lock);
     struct list_head *pos;
-    list_for_each(pos, &wq->waiters) {
+    list_for_each(pos, &wq->waiters)
+    {
         struct wait_entry *w = list_entry(pos, struct wait_entry, link);
         if (wake_thread(w->thread)) {
             woken++;

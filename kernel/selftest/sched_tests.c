@@ -50,7 +50,7 @@ SELFTEST(timer_calibration)
 
 SELFTEST(sleep_accuracy)
 {
-    static const u32 ms[] = { 1, 10, 25, 50 };
+    static const u32 ms[] = {1, 10, 25, 50};
     for (unsigned i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
         u64 want = ms[i] * NSEC_PER_MSEC;
         u64 t0 = clock_monotonic_ns();
@@ -160,7 +160,7 @@ SELFTEST(ktimer_order)
     u64 now = clock_monotonic_ns();
     timer_fired = 0;
     /* Deadlines 40, 10, 30, 20 ms; the low two bits tag each timer. */
-    static const u64 ms[4] = { 40, 10, 30, 20 };
+    static const u64 ms[4] = {40, 10, 30, 20};
     for (int i = 0; i < 4; i++) {
         ktimer_init(&t[i], record_timer);
         ktimer_arm(&t[i], ((now + ms[i] * NSEC_PER_MSEC) & ~3ull) | (u64)i);

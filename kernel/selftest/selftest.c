@@ -13,7 +13,7 @@ int selftest_run_all(const char *only, int *passed)
         if (only && strcmp(only, t->name) != 0) {
             continue;
         }
-        struct selftest_result r = { { 0 } };
+        struct selftest_result r = {{0}};
         printk(LOG_INFO, "selftest: running %s\n", t->name);
         if (t->fn(&r) == 0) {
             printk(LOG_NOTICE, "SELFTEST PASS %s\n", t->name);

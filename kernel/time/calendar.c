@@ -19,7 +19,7 @@ static bool is_leap(s64 y)
 
 static u32 days_in_month(s64 y, u32 m)
 {
-    static const u8 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const u8 days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 

@@ -24,7 +24,8 @@ void ktimer_arm(struct ktimer *t, u64 deadline_ns)
     t->deadline_ns = deadline_ns;
     t->armed = true;
     struct list_head *pos;
-    list_for_each(pos, &timers) {
+    list_for_each(pos, &timers)
+    {
         if (list_entry(pos, struct ktimer, link)->deadline_ns > deadline_ns) {
             break;
         }

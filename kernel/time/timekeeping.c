@@ -26,10 +26,12 @@ void time_init(u8 rtc_century_reg)
     clock_set_realtime(epoch);
     struct civil_time t;
     epoch_to_civil((s64)epoch, &t);
-    printk(LOG_INFO, "time: TSC %llu.%03llu MHz, LAPIC timer %llu kHz, RTC %04lld-%02u-%02u %02u:%02u:%02u UTC\n",
-           (unsigned long long)(cal.tsc_hz / 1000000), (unsigned long long)(cal.tsc_hz / 1000 % 1000),
-           (unsigned long long)(lapic_hz / 1000), (long long)t.year, t.month, t.day, t.hour,
-           t.minute, t.second);
+    printk(LOG_INFO,
+           "time: TSC %llu.%03llu MHz, LAPIC timer %llu kHz, RTC %04lld-%02u-%02u %02u:%02u:%02u "
+           "UTC\n",
+           (unsigned long long)(cal.tsc_hz / 1000000),
+           (unsigned long long)(cal.tsc_hz / 1000 % 1000), (unsigned long long)(lapic_hz / 1000),
+           (long long)t.year, t.month, t.day, t.hour, t.minute, t.second);
 }
 
 static void tick_irq(void *ctx)

@@ -18,8 +18,8 @@
 #define KSTACK_AREA_SIZE 0x0000008000000000
 #define USER_SPACE_TOP 0x00007ffffffff000
 
-#define KSTACK_SIZE 0x4000        /* 16 KiB usable stack */
-#define KSTACK_SLOT_SIZE 0x8000   /* stack plus 16 KiB unmapped guard below it */
+#define KSTACK_SIZE 0x4000 /* 16 KiB usable stack */
+#define KSTACK_SLOT_SIZE 0x8000 /* stack plus 16 KiB unmapped guard below it */
 
 #define BOOT_STACK_SIZE 0x4000
 
