@@ -86,7 +86,7 @@ test: deps
 	bash tools/run-tests.sh
 
 bench: deps all
-	bash tools/bench-boot.sh
+	python3 tools/bench-boot.py
 
 clean:
 	rm -rf $(BUILD)

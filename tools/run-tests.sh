@@ -64,7 +64,7 @@ q --name boot-ready --cmdline "console=ttyS0 bogus=1" --expect-exit 0 \
 q --name smallest-memory --mem 4M --cmdline "console=ttyS0 test selftest=kernel_protections" \
     --expect "kiln: ready"
 
-q --name too-little-memory-for-grub --mem 3200K --expect-exit 0 \
+q --name too-little-memory-for-grub --mem 2560K --expect-exit 0 \
     --expect "error: out of memory" \
     --expect "KERNEL PANIC: the boot loader could not load Kiln"
 
