@@ -93,18 +93,19 @@ def main():
     print("  QEMU start -> ready line:         " + fmt(rows["ready"]))
     print("  kernel entry -> ready line:       " + fmt(kernel_ready))
 
-    # Smallest -m reaching the ready line: binary search over 128 KiB steps.
-    lo, hi = 1024, 32 * 1024
-    if boots_with(iso, hi):
-        while hi - lo > 128:
-            mid = (lo + hi) // 2 // 128 * 128
-            if boots_with(iso, mid):
-                hi = mid
-            else:
-                lo = mid
-        print("  smallest -m reaching ready:       %d KiB (%.2f MiB)" % (hi, hi / 1024))
+    # GRUB's own memory needs are not monotonic in -m, so scan every
+    # 128 KiB step from 2 to 8 MiB rather than bisect.
+    ok = [k for k in range(2048, 8192 + 1, 128) if boots_with(iso, k)]
+    if ok:
+        steady = 8192
+        while steady - 128 in ok:
+            steady -= 128
+        print("  smallest -m reaching ready:       %d KiB (%.2f MiB); every size from %d KiB up"
+              % (ok[0], ok[0] / 1024, steady))
+        print("  sizes that did not boot:          %s" % (", ".join(
+            "%dK" % k for k in range(2048, 8192 + 1, 128) if k not in ok and k > ok[0]) or "none above the smallest"))
     else:
-        print("  smallest -m reaching ready:       n/a (no boot at 32 MiB)")
+        print("  smallest -m reaching ready:       n/a (no boot up to 8 MiB)")
 
     elf = os.path.join(ROOT, "build/kiln.elf")
     stripped = os.path.join(tmp, "kiln.stripped")

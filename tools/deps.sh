@@ -10,6 +10,7 @@ PACKAGES=(
     grub-pc-bin grub-common xorriso mtools
     cpio gzip
     python3
+    gdb
 )
 
 missing=()
