@@ -76,6 +76,9 @@ u64 rtc_read_epoch(u8 century_reg)
         century = 20; /* no century register: assume 2000-2099 */
     }
     t.year = century * 100 + bcd(b.year, binary);
-    s64 epoch = civil_to_epoch(&t);
-    return epoch < 0 ? 0 : (u64)epoch;
+    s64 epoch;
+    if (civil_to_epoch(&t, &epoch) < 0 || epoch < 0) {
+        return 0;
+    }
+    return (u64)epoch;
 }

@@ -11,8 +11,9 @@ struct civil_time {
     u32 hour, minute, second;
 };
 
-/* Seconds since 1970-01-01T00:00:00Z; -1 if a field is out of range. */
-s64 civil_to_epoch(const struct civil_time *t);
+/* Seconds since 1970-01-01T00:00:00Z in *epoch; -EINVAL if a field is out
+ * of range. */
+int civil_to_epoch(const struct civil_time *t, s64 *epoch);
 void epoch_to_civil(s64 epoch, struct civil_time *t);
 
 #endif

@@ -1,4 +1,5 @@
 #include <kernel/calendar.h>
+#include <kernel/errno.h>
 
 /* Days since 1970-01-01 of a civil date, using 400-year eras that start
  * on March 1st so that leap days fall at the end of each year. */
@@ -23,14 +24,15 @@ static u32 days_in_month(s64 y, u32 m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-s64 civil_to_epoch(const struct civil_time *t)
+int civil_to_epoch(const struct civil_time *t, s64 *epoch)
 {
     if (t->month < 1 || t->month > 12 || t->day < 1 || t->day > days_in_month(t->year, t->month) ||
         t->hour > 23 || t->minute > 59 || t->second > 60) {
-        return -1;
+        return -EINVAL;
     }
-    return days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 + t->minute * 60 +
-           t->second;
+    *epoch = days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 + t->minute * 60 +
+             t->second;
+    return 0;
 }
 
 void epoch_to_civil(s64 epoch, struct civil_time *t)
