@@ -52,4 +52,26 @@ extern int harness_case_failed;
 
 #define HARNESS_EXIT() return harness_failed_cases ? 1 : 0
 
+/* Deterministic xorshift64 for randomized tests. harness_seed() takes the
+ * seed from $SEED or the default, and prints it so a failure can be rerun. */
+static unsigned long long harness_rng_state = 1;
+
+static inline unsigned long long harness_rand(void)
+{
+    unsigned long long x = harness_rng_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    harness_rng_state = x;
+    return x;
+}
+
+static inline void harness_seed(unsigned long long fallback)
+{
+    const char *env = getenv("SEED");
+    unsigned long long seed = env ? strtoull(env, NULL, 0) : fallback;
+    harness_rng_state = seed ? seed : 1;
+    printf("  seed %llu (override with SEED=)\n", harness_rng_state);
+}
+
 #endif

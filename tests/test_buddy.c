@@ -11,18 +11,6 @@ HARNESS("test_buddy");
 
 #define MAX_BLOCK (1ULL << BUDDY_MAX_ORDER)
 
-static u64 rng_state;
-
-static u64 rng(void)
-{
-    u64 x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
-}
-
 static struct page *new_zone(struct buddy_zone *z, u64 base, u64 npages)
 {
     struct page *pages = calloc(npages, sizeof(*pages));
@@ -346,14 +334,14 @@ static void test_random_stress(void)
 
     /* Added segments separated by small reserved holes. */
     for (u64 pfn = base; pfn < base + n;) {
-        u64 len = 1 + rng() % 3000;
+        u64 len = 1 + harness_rand() % 3000;
         len = MIN(len, base + n - pfn);
         buddy_add_range(&z, pfn, len);
         for (u64 i = 0; i < len; i++) {
             added[pfn - base + i] = 1;
         }
         total += len;
-        pfn += len + rng() % 40;
+        pfn += len + harness_rand() % 40;
     }
     CHECK_EQ(z.total_pages, total);
     CHECK_EQ(buddy_check(&z), 0);
@@ -362,9 +350,9 @@ static void test_random_stress(void)
     for (long step = 0; step < steps; step++) {
         /* Alternate filling and draining phases to reach exhaustion. */
         unsigned int p_alloc = ((step / 20000) % 2) ? 35 : 70;
-        if (nlive == 0 || rng() % 100 < p_alloc) {
+        if (nlive == 0 || harness_rand() % 100 < p_alloc) {
             unsigned int k = 0;
-            while (k < BUDDY_MAX_ORDER && rng() % 100 < 45) {
+            while (k < BUDDY_MAX_ORDER && harness_rand() % 100 < 45) {
                 k++;
             }
             struct page *p = buddy_alloc(&z, k);
@@ -386,7 +374,7 @@ static void test_random_stress(void)
             used_pages += sz;
             live[nlive++] = (struct live){pfn, k};
         } else {
-            size_t idx = rng() % nlive;
+            size_t idx = harness_rand() % nlive;
             struct live l = live[idx];
             live[idx] = live[--nlive];
             u64 sz = 1ULL << l.order;
@@ -395,7 +383,7 @@ static void test_random_stress(void)
                 used[l.pfn - base + i] = 0;
             }
             used_pages -= sz;
-            if (rng() % 50 == 0) {
+            if (harness_rand() % 50 == 0) {
                 u64 bad = z.bad_frees;
                 buddy_free(&z, buddy_pfn_to_page(&z, l.pfn), l.order);
                 CHECK_EQ(z.bad_frees, bad + 1);
@@ -429,13 +417,7 @@ static void test_random_stress(void)
 
 int main(void)
 {
-    const char *env = getenv("SEED");
-    u64 seed = env ? strtoull(env, NULL, 0) : 0x6b696c6eULL;
-    if (seed == 0) {
-        seed = 1;
-    }
-    rng_state = seed;
-    printf("  seed %llu (override with SEED=)\n", (unsigned long long)seed);
+    harness_seed(0x6b696c6eULL);
 
     RUN(test_init_all_reserved);
     RUN(test_every_order);

@@ -15,18 +15,6 @@ HARNESS("test_slab");
 
 #define ARENA_PAGES 4096 /* 16 MiB */
 
-static u64 rng_state;
-
-static u64 rng(void)
-{
-    u64 x = rng_state;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    rng_state = x;
-    return x;
-}
-
 static u64 pages_free(void)
 {
     struct page_stats ps;
@@ -368,13 +356,13 @@ static void test_random_stress(void)
     for (long step = 0; step < steps; step++) {
         /* Now and then, make the page allocator fail for a while. */
         if (step % 25000 == 12345) {
-            fake_pages_set_fail_after((long)(rng() % 4));
+            fake_pages_set_fail_after((long)(harness_rand() % 4));
         } else if (step % 25000 == 13345) {
             fake_pages_set_fail_after(-1);
         }
         unsigned int p_alloc = ((step / 15000) % 2) ? 40 : 60;
-        if (nlive < MAX_LIVE && (nlive == 0 || rng() % 100 < p_alloc)) {
-            size_t size = (rng() % 4 == 0) ? 1 + rng() % 9000 : 1 + rng() % 2048;
+        if (nlive < MAX_LIVE && (nlive == 0 || harness_rand() % 100 < p_alloc)) {
+            size_t size = (harness_rand() % 4 == 0) ? 1 + harness_rand() % 9000 : 1 + harness_rand() % 2048;
             u64 fails = stats().failures_total;
             u8 *p = kmalloc(size);
             if (!p) {
@@ -391,7 +379,7 @@ static void test_random_stress(void)
             live[nlive++] = (struct obj){p, size, id};
             model_bytes += ksize(p);
         } else {
-            size_t idx = rng() % nlive;
+            size_t idx = harness_rand() % nlive;
             struct obj o = live[idx];
             live[idx] = live[--nlive];
             for (size_t i = 0; i < o.size; i++) {
@@ -421,13 +409,7 @@ static void test_random_stress(void)
 
 int main(void)
 {
-    const char *env = getenv("SEED");
-    u64 seed = env ? strtoull(env, NULL, 0) : 0x736c6162ULL;
-    if (seed == 0) {
-        seed = 1;
-    }
-    rng_state = seed;
-    printf("  seed %llu (override with SEED=)\n", (unsigned long long)seed);
+    harness_seed(0x736c6162ULL);
 
     fake_pages_init(ARENA_PAGES);
     RUN(test_size_classes);
