@@ -1,0 +1,65 @@
+/* Processes (kernel/proc/). One thread per process for now; the thread
+ * carries the kernel stack and scheduling state, the process everything a
+ * Linux task shares: address space, files, credentials, identity. */
+#ifndef KERNEL_PROCESS_H
+#define KERNEL_PROCESS_H
+
+#include <kernel/list.h>
+#include <kernel/types.h>
+#include <kernel/wait.h>
+
+struct mm;
+struct fs_context;
+struct fd_table;
+struct thread;
+
+#define PROC_COMM_MAX 16
+#define NGROUPS_MAX_KILN 32
+#define RLIMIT_COUNT 16
+
+struct cred {
+    u32 uid, euid, suid, fsuid;
+    u32 gid, egid, sgid, fsgid;
+    u32 ngroups;
+    u32 groups[NGROUPS_MAX_KILN];
+};
+
+struct rlimit_pair {
+    u64 cur, max;
+};
+
+enum process_state {
+    PROC_ALIVE,
+    PROC_ZOMBIE, /* exited, waiting for the parent's wait */
+};
+
+struct process {
+    int pid;
+    int pgid;
+    int sid;
+    enum process_state state;
+    int exit_status; /* wait(2) encoding, valid when ZOMBIE */
+    struct process *parent;
+    struct list_head children; /* of struct process, via sibling */
+    struct list_head sibling;
+    struct list_head all_link;
+    struct wait_queue child_exit; /* the parent sleeps here in wait4 */
+    struct thread *thread;
+    struct mm *mm;
+    struct fs_context *fs;
+    struct fd_table *files;
+    struct cred cred;
+    struct rlimit_pair rlimits[RLIMIT_COUNT];
+    u64 clear_child_tid; /* set_tid_address */
+    u64 start_ns;
+    u64 utime_ns, stime_ns;
+    u64 cutime_ns, cstime_ns; /* of waited-for children */
+    char comm[PROC_COMM_MAX];
+    struct process *vfork_parent; /* woken when this child execs or exits */
+    bool vfork_done;
+};
+
+/* The process of the running thread; NULL for pure kernel threads. */
+struct process *current_process(void);
+
+#endif
