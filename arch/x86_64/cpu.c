@@ -5,6 +5,7 @@
 #include <kernel/string.h>
 
 struct cpu_features cpu_features;
+extern bool uaccess_smap;
 
 void cpu_init(void)
 {
@@ -57,6 +58,7 @@ void cpu_init(void)
     }
     if (cpu_features.smap) {
         cr4 |= CR4_SMAP;
+        uaccess_smap = true;
     }
     if (cpu_features.umip) {
         cr4 |= CR4_UMIP;

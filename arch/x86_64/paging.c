@@ -306,3 +306,101 @@ void paging_init(void)
 
     write_cr3(kernel_as.pml4_phys);
 }
+
+/* User address spaces: the upper half of every PML4 is the kernel's (the
+ * same PDPTs), the lower half is private. User mappings are 4 KiB only. */
+
+int addr_space_init_user(struct addr_space *as)
+{
+    as->pml4 = alloc_table();
+    if (!as->pml4) {
+        return -ENOMEM;
+    }
+    as->pml4_phys = virt_to_phys(as->pml4);
+    for (int i = PT_ENTRIES / 2; i < PT_ENTRIES; i++) {
+        as->pml4[i] = kernel_as.pml4[i];
+    }
+    return 0;
+}
+
+u64 *vm_pte_lookup(struct addr_space *as, u64 va)
+{
+    u64 *table = as->pml4;
+    for (int l = 4; l > 1; l--) {
+        u64 e = table[pt_index(va, l)];
+        if (!(e & PTE_PRESENT) || (e & PTE_HUGE)) {
+            return NULL;
+        }
+        table = table_at(e);
+    }
+    return &table[pt_index(va, 1)];
+}
+
+int vm_for_each_user_pte(struct addr_space *as, u64 start, u64 end, vm_pte_fn fn, void *ctx)
+{
+    u64 va = start;
+    while (va < end && va < USER_SPACE_TOP) {
+        u64 *table = as->pml4;
+        u64 step = 0;
+        int l;
+        for (l = 4; l > 1; l--) {
+            u64 e = table[pt_index(va, l)];
+            if (!(e & PTE_PRESENT)) {
+                step = 1ull << (12 + 9 * (l - 1));
+                break;
+            }
+            table = table_at(e);
+        }
+        if (step) {
+            /* Skip the whole unmapped region this level covers. */
+            va = ALIGN_DOWN(va, step) + step;
+            continue;
+        }
+        u64 *pte = &table[pt_index(va, 1)];
+        if (*pte & (PTE_PRESENT | PTE_PROTNONE)) {
+            int r = fn(va, pte, ctx);
+            if (r < 0) {
+                return r;
+            }
+        }
+        va += PAGE_SIZE;
+    }
+    return 0;
+}
+
+static void free_table_level(u64 *table, int level)
+{
+    if (level > 1) {
+        for (int i = 0; i < PT_ENTRIES; i++) {
+            if (table[i] & PTE_PRESENT) {
+                free_table_level(table_at(table[i]), level - 1);
+            }
+        }
+    }
+    page_free(table, 0);
+}
+
+void addr_space_free_user(struct addr_space *as)
+{
+    for (int i = 0; i < PT_ENTRIES / 2; i++) {
+        if (as->pml4[i] & PTE_PRESENT) {
+            free_table_level(table_at(as->pml4[i]), 3);
+        }
+    }
+    page_free(as->pml4, 0);
+    as->pml4 = NULL;
+}
+
+void addr_space_activate(struct addr_space *as)
+{
+    if (read_cr3() != as->pml4_phys) {
+        write_cr3(as->pml4_phys);
+    }
+}
+
+void vm_flush_all(struct addr_space *as)
+{
+    if (read_cr3() == as->pml4_phys) {
+        write_cr3(as->pml4_phys);
+    }
+}

@@ -29,3 +29,11 @@ thread_trampoline:
     movq %r13, %rsi
     xorl %ebp, %ebp
     jmp thread_start
+
+/* void enter_user(struct trap_frame *frame): drop everything on the
+ * current stack above frame and return to user mode with its registers. */
+.global enter_user
+enter_user:
+    cli
+    movq %rdi, %rsp
+    jmp trap_return

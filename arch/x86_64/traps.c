@@ -7,6 +7,14 @@
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/trap.h>
 #include <kernel/log.h>
+#include <kernel/proc.h>
+#include <kernel/vm.h>
+
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGSEGV 11
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 
@@ -162,13 +170,67 @@ static void kernel_fault(struct trap_frame *f)
     panic("%s in kernel at %016llx", exception_name(f->vector), (unsigned long long)f->rip);
 }
 
+/* The signal a user-mode exception raises. */
+static int exception_signal(u64 vec)
+{
+    switch (vec) {
+    case VEC_DIVIDE:
+    case 16: /* x87 */
+    case 19: /* SIMD */
+        return SIGFPE;
+    case VEC_DEBUG:
+    case VEC_BREAKPOINT:
+        return SIGTRAP;
+    case VEC_INVALID_OPCODE:
+        return SIGILL;
+    case 17: /* alignment check */
+        return SIGBUS;
+    default:
+        return SIGSEGV;
+    }
+}
+
+/* A page fault on a user address: demand paging and copy-on-write, from
+ * user mode or from a uaccess helper. Returns true if handled. */
+static bool user_page_fault(struct trap_frame *f, u64 cr2)
+{
+    struct process *p = current_process();
+    if (!p || !p->mm || cr2 >= USER_SPACE_TOP) {
+        return false;
+    }
+    /* In kernel mode only the uaccess helpers may touch user memory. */
+    if (!(f->cs & 3) && !ex_table_find(f->rip)) {
+        return false;
+    }
+    return vm_handle_fault(p->mm, cr2, f->error_code) == 0;
+}
+
+static void user_fault(struct trap_frame *f)
+{
+    struct process *p = current_process();
+    int sig = exception_signal(f->vector);
+    printk(LOG_INFO, "%s[%d]: %s at ip %016llx sp %016llx addr %016llx error %llx\n",
+           p ? p->comm : "?", p ? p->pid : 0, exception_name(f->vector),
+           (unsigned long long)f->rip, (unsigned long long)f->rsp,
+           (unsigned long long)read_cr2(), (unsigned long long)f->error_code);
+    if (!p) {
+        panic("user-mode %s without a process", exception_name(f->vector));
+    }
+    /* Signal delivery arrives with the next issue: the default action. */
+    irq_enable();
+    process_exit(sig);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
     u64 vec = f->vector;
     if (vec < 32) {
+        if (vec == VEC_PAGE_FAULT && user_page_fault(f, read_cr2())) {
+            return;
+        }
         if (f->cs & 3) {
-            /* User faults become signals in the user-space issue. */
-            panic("user-mode %s at %016llx", exception_name(vec), (unsigned long long)f->rip);
+            current_thread()->user_frame = f;
+            user_fault(f);
         }
         kernel_fault(f);
         return;

@@ -36,6 +36,11 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+
+/* "ENOENT" for 2 (also the kernel-internal ERESTART* codes 512..516); NULL
+ * for numbers Linux does not define (kernel/syscall/errno_names.c). */
+const char *errno_name(int err);
 
 #endif

@@ -28,6 +28,10 @@ enum thread_state {
     (1u << 1) /* a kernel fault ends the thread (Oops) instead of panicking */
 #define THREAD_IDLE (1u << 2)
 
+struct process;
+struct fpu_state;
+struct trap_frame;
+
 struct thread {
     u64 saved_rsp; /* valid while switched out; first for context_switch */
     u64 kstack_top;
@@ -43,6 +47,12 @@ struct thread {
     struct list_head run_link; /* run queue */
     struct list_head all_link; /* all threads */
     struct wait_queue exit_wq; /* joiners */
+    /* User threads only (NULL/0 for kernel threads): */
+    struct process *process;
+    struct fpu_state *fpu;         /* saved at switch-out, restored at switch-in */
+    u64 fs_base;                   /* arch_prctl(ARCH_SET_FS) */
+    u64 gs_base;                   /* arch_prctl(ARCH_SET_GS) */
+    struct trap_frame *user_frame; /* registers saved at the last kernel entry */
 };
 
 typedef int (*thread_fn)(void *arg);
@@ -53,6 +63,13 @@ void sched_init(void);
  * thread_join() it unless THREAD_DETACHED is in flags. */
 struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flags);
 __attribute__((noreturn)) void thread_exit(int code);
+/* A detached thread of process p that starts in user mode with the
+ * registers of frame (fork's child, the first process). NULL on OOM. */
+struct thread *thread_create_user(struct process *p, const struct trap_frame *frame,
+                                  const char *name);
+/* Leaves the kernel for user mode with frame's registers (exec from a
+ * kernel thread). frame must lie at the top of the current stack. */
+__attribute__((noreturn)) void enter_user(struct trap_frame *frame);
 /* Waits for t to exit, frees it and returns its exit code. */
 int thread_join(struct thread *t);
 

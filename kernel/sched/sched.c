@@ -1,9 +1,12 @@
 /* Run queue and context switching (see include/kernel/sched.h). */
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/fpu.h>
 #include <arch/x86_64/trap.h>
 #include <kernel/buddy.h>
 #include <kernel/ktimer.h>
 #include <kernel/printk.h>
+#include <kernel/process.h>
+#include <kernel/vm.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
 
@@ -82,6 +85,25 @@ void sched_reap(void)
     }
 }
 
+/* The per-thread CPU state that context_switch does not carry: FPU/SSE
+ * registers, FS base (only ever changed through arch_prctl, which updates
+ * thread.fs_base) and the address space. Kernel threads keep whatever
+ * address space is loaded (they only use the shared kernel half). */
+static void switch_user_state(struct thread *prev, struct thread *next)
+{
+    if (prev->fpu) {
+        fpu_save(prev->fpu);
+    }
+    if (next->fpu) {
+        fpu_restore(next->fpu);
+        wrmsr(MSR_FS_BASE, next->fs_base);
+        wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+    }
+    if (next->process) {
+        mm_activate(next->process->mm);
+    }
+}
+
 void schedule(void)
 {
     u64 flags = spin_lock_irqsave(&rq_lock);
@@ -100,6 +122,7 @@ void schedule(void)
         if (prev->state == THREAD_DEAD && (prev->flags & THREAD_DETACHED)) {
             reap_pending = prev;
         }
+        switch_user_state(prev, next);
         cpu0.current = next;
         cpu0.kernel_rsp = next->kstack_top;
         tss_set_kernel_stack(next->kstack_top);

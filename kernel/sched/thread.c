@@ -1,5 +1,7 @@
-/* Kernel thread life cycle: create, run, exit, join. */
+/* Thread life cycle: create (kernel or user), run, exit, join. */
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/fpu.h>
+#include <arch/x86_64/trap.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/kstack.h>
@@ -8,7 +10,7 @@
 
 #include "sched_internal.h"
 
-extern char thread_trampoline[];
+extern char thread_trampoline[], ret_to_user_trampoline[];
 static u32 next_tid = 1;
 
 __attribute__((noreturn)) void thread_start(thread_fn fn, void *arg)
@@ -20,7 +22,15 @@ __attribute__((noreturn)) void thread_start(thread_fn fn, void *arg)
     thread_exit(fn(arg));
 }
 
-struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flags)
+/* First C code of a new user thread (from ret_to_user_trampoline); the
+ * iretq that follows turns interrupts back on. */
+void thread_start_user(void)
+{
+    spin_unlock_irqrestore(&rq_lock, 0);
+    sched_reap();
+}
+
+static struct thread *thread_alloc(const char *name, u32 flags)
 {
     struct thread *t = kzalloc(sizeof(*t));
     if (!t) {
@@ -37,26 +47,73 @@ struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flag
     strlcpy(t->name, name, sizeof(t->name));
     wait_queue_init(&t->exit_wq);
     list_init(&t->run_link);
+    return t;
+}
 
-    /* Initial stack, as context_switch pops it: r15..rbp, then the return
-     * into thread_trampoline, then a zero return address ending backtraces. */
-    u64 *sp = (u64 *)t->kstack_top;
+/* Pushes what context_switch pops: the return address, then rbp, rbx,
+ * r12, r13, r14, r15. */
+static void thread_stack_init(struct thread *t, u64 *sp, void *entry, u64 r12, u64 r13)
+{
+    *--sp = (u64)entry;
     *--sp = 0;
-    *--sp = (u64)thread_trampoline;
-    *--sp = 0; /* rbp */
-    *--sp = 0; /* rbx */
-    *--sp = (u64)fn; /* r12 */
-    *--sp = (u64)arg; /* r13 */
-    *--sp = 0; /* r14 */
-    *--sp = 0; /* r15 */
+    *--sp = 0;
+    *--sp = r12;
+    *--sp = r13;
+    *--sp = 0;
+    *--sp = 0;
     t->saved_rsp = (u64)sp;
+}
 
+static void thread_start_running(struct thread *t)
+{
     u64 irq = spin_lock_irqsave(&rq_lock);
     t->tid = next_tid++;
     threads_created++;
     list_add_tail(&t->all_link, &all_threads);
     sched_enqueue_new(t);
     spin_unlock_irqrestore(&rq_lock, irq);
+}
+
+struct thread *thread_create(thread_fn fn, void *arg, const char *name, u32 flags)
+{
+    struct thread *t = thread_alloc(name, flags);
+    if (!t) {
+        return NULL;
+    }
+    /* A zero return address above the entry ends backtraces. */
+    u64 *sp = (u64 *)t->kstack_top;
+    *--sp = 0;
+    thread_stack_init(t, sp, thread_trampoline, (u64)fn, (u64)arg);
+    thread_start_running(t);
+    return t;
+}
+
+struct thread *thread_create_user(struct process *p, const struct trap_frame *frame,
+                                  const char *name)
+{
+    struct thread *t = thread_alloc(name, THREAD_DETACHED);
+    if (!t) {
+        return NULL;
+    }
+    t->fpu = kmalloc(sizeof(*t->fpu));
+    if (!t->fpu) {
+        thread_free(t);
+        return NULL;
+    }
+    struct thread *self = current_thread();
+    if (self->fpu) {
+        fpu_save(t->fpu); /* fork: the child continues with our registers */
+        t->fs_base = self->fs_base;
+        t->gs_base = self->gs_base;
+    } else {
+        fpu_state_init(t->fpu);
+    }
+    t->process = p;
+    struct trap_frame *f = (struct trap_frame *)t->kstack_top - 1;
+    *f = *frame;
+    t->user_frame = f;
+    thread_stack_init(t, (u64 *)f, ret_to_user_trampoline, 0, 0);
+    thread_start_running(t);
     return t;
 }
 
@@ -82,9 +139,12 @@ __attribute__((noreturn)) void thread_exit(int code)
 void thread_free(struct thread *t)
 {
     u64 flags = spin_lock_irqsave(&rq_lock);
-    list_del(&t->all_link);
+    if (t->all_link.next) {
+        list_del(&t->all_link);
+    }
     spin_unlock_irqrestore(&rq_lock, flags);
     kstack_free(t->kstack_slot);
+    kfree(t->fpu);
     kfree(t);
 }
 

@@ -18,6 +18,8 @@
 #define PTE_DIRTY (1ull << 6)
 #define PTE_HUGE (1ull << 7)
 #define PTE_GLOBAL (1ull << 8)
+/* Software bit: a user page kept while its VMA is PROT_NONE (present clear). */
+#define PTE_PROTNONE (1ull << 9)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
@@ -53,6 +55,21 @@ int vm_query(struct addr_space *as, u64 va, phys_addr_t *pa, u64 *flags, u64 *pa
  * returns the address or NULL. vm_map_mmio maps uncached. */
 void *vm_map_phys(phys_addr_t pa, u64 size, u64 flags);
 void *vm_map_mmio(phys_addr_t pa, u64 size);
+
+/* User address spaces (lower half private, upper half shared kernel). */
+int addr_space_init_user(struct addr_space *as);
+/* Frees every page-table page of the lower half and the PML4; the frames
+ * the leaves mapped must have been released already. */
+void addr_space_free_user(struct addr_space *as);
+void addr_space_activate(struct addr_space *as);
+/* Flushes the TLB of as if it is active (after changing many PTEs). */
+void vm_flush_all(struct addr_space *as);
+/* The 4 KiB leaf entry for va, or NULL if no page table covers it. */
+u64 *vm_pte_lookup(struct addr_space *as, u64 va);
+/* Calls fn for every 4 KiB leaf holding a frame (present or PROT_NONE) in [start, end) of the lower half;
+ * stops at the first negative return and returns it. */
+typedef int (*vm_pte_fn)(u64 va, u64 *pte, void *ctx);
+int vm_for_each_user_pte(struct addr_space *as, u64 start, u64 end, vm_pte_fn fn, void *ctx);
 
 /* Builds the kernel's final page tables and switches to them. */
 void paging_init(void);

@@ -1,0 +1,85 @@
+/* The syscall instruction lands here with interrupts off (SFMASK clears
+ * IF), on the user stack, with user GS. We switch to the thread's kernel
+ * stack and save a struct trap_frame, the same layout interrupts use, so
+ * fork, signals and ptrace-like code see one register format. Return is
+ * by sysret when the return address is canonical and the frame is a plain
+ * user one, else by iretq (sysret with a non-canonical rcx would #GP in
+ * kernel mode on Intel). */
+#include <arch/x86_64/gdt.h>
+
+#define PERCPU_KERNEL_RSP 16
+#define PERCPU_USER_RSP 24
+#define FRAME_RIP 136
+#define FRAME_CS 144
+#define FRAME_RFLAGS 152
+#define FRAME_RSP 160
+
+.text
+.global syscall_entry
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_RSP, %rsp
+    pushq $USER_DS
+    pushq %gs:PERCPU_USER_RSP
+    pushq %r11 /* rflags */
+    pushq $USER_CS
+    pushq %rcx /* rip */
+    pushq $0   /* error_code */
+    pushq %rax /* vector slot: the syscall number (orig_rax) */
+    pushq %rdi
+    pushq %rsi
+    pushq %rdx
+    pushq %rcx
+    pushq %rax
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %rbx
+    pushq %rbp
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, %rdi
+    xorl %ebp, %ebp
+    call syscall_dispatch
+    cli
+    /* Use iretq unless rip is canonical user and rflags has no RF/TF. */
+    movq FRAME_RIP(%rsp), %rcx
+    movq %rcx, %r11
+    sarq $47, %r11
+    jnz syscall_iret
+    cmpq $USER_CS, FRAME_CS(%rsp)
+    jne syscall_iret
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbp
+    popq %rbx
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rax
+    popq %rcx
+    popq %rdx
+    popq %rsi
+    popq %rdi
+    addq $16, %rsp        /* vector, error_code */
+    movq (%rsp), %rcx     /* rip */
+    movq 16(%rsp), %r11   /* rflags */
+    movq 24(%rsp), %rsp   /* user stack */
+    swapgs
+    sysretq
+syscall_iret:
+    jmp trap_return
+
+/* First return to user mode of a new thread (fork child, init, exec):
+ * rsp points at the struct trap_frame to restore. */
+.global ret_to_user_trampoline
+ret_to_user_trampoline:
+    call thread_start_user
+    jmp trap_return

@@ -1,0 +1,36 @@
+/* Process management internals (kernel/proc/). */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <kernel/process.h>
+#include <kernel/spinlock.h>
+
+#define PID_MAX 32768
+#define INIT_PID 1
+
+/* Protects the process list, parent/child links and process states. */
+extern spinlock_t proc_lock;
+extern struct list_head all_processes;
+
+/* A zeroed process with default limits and lists initialised (no pid). */
+struct process *process_alloc(void);
+/* Gives p a pid and adds it to the process list (and its parent's children). */
+int process_register(struct process *p, struct process *parent);
+void process_free(struct process *p);
+struct process *process_find(int pid);
+
+/* Ends the current process with a wait(2) status (exit code << 8, or the
+ * killing signal). Never returns. */
+__attribute__((noreturn)) void process_exit(int wait_status);
+
+/* Starts pid 1 running path (argv[0] = path), on the console. */
+int process_start_init(const char *path);
+
+struct process_stats {
+    u32 total, running, sleeping, zombie;
+    u64 forks_total, execs_total;
+};
+void process_get_stats(struct process_stats *st);
+extern u64 process_forks_total, process_execs_total;
+
+#endif

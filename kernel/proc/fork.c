@@ -1,0 +1,142 @@
+/* fork, vfork and clone (processes only; threads come later). */
+#include <arch/x86_64/trap.h>
+#include <kernel/errno.h>
+#include <kernel/kmalloc.h>
+#include <kernel/proc.h>
+#include <kernel/proc_fs.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/vm.h>
+
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL 0xff
+
+struct clone_args_k {
+    u64 flags;
+    u64 stack;
+    uptr_t parent_tid;
+    uptr_t child_tid;
+    u64 tls;
+};
+
+static void release_resources(struct process *p)
+{
+    if (p->files) {
+        fd_table_put(p->files);
+    }
+    if (p->fs) {
+        fs_context_put(p->fs);
+    }
+    if (p->mm) {
+        mm_put(p->mm);
+    }
+}
+
+static long do_clone(const struct clone_args_k *a)
+{
+    struct process *parent = current_process();
+    struct thread *self = current_thread();
+    if (!parent || !self->user_frame) {
+        return -EINVAL;
+    }
+    if (a->flags & (CLONE_THREAD | CLONE_SIGHAND)) {
+        return -ENOSYS; /* threads are not implemented yet */
+    }
+    struct process *child = process_alloc();
+    if (!child) {
+        return -ENOMEM;
+    }
+    bool share_vm = a->flags & CLONE_VM;
+    if (share_vm) {
+        child->mm = parent->mm;
+        child->mm->refcount++;
+    } else {
+        child->mm = mm_fork(parent->mm);
+    }
+    child->fs = fs_context_clone(parent->fs);
+    child->files = fd_table_clone(parent->files);
+    if (!child->mm || !child->fs || !child->files) {
+        goto fail;
+    }
+    child->cred = parent->cred;
+    memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
+    memcpy(child->comm, parent->comm, sizeof(child->comm));
+    child->pgid = parent->pgid;
+    child->sid = parent->sid;
+    child->start_ns = 0;
+    struct process *new_parent = (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
+    int pid = process_register(child, new_parent);
+    if (pid < 0) {
+        goto fail;
+    }
+    if (a->flags & CLONE_CHILD_CLEARTID) {
+        child->clear_child_tid = a->child_tid.addr;
+    }
+    if (a->flags & CLONE_PARENT_SETTID) {
+        put_user(&pid, a->parent_tid);
+    }
+
+    struct trap_frame frame = *self->user_frame;
+    frame.rax = 0;
+    if (a->stack) {
+        frame.rsp = a->stack;
+    }
+    if (a->flags & CLONE_VFORK) {
+        child->vfork_parent = parent;
+    }
+    process_forks_total++;
+    struct thread *t = thread_create_user(child, &frame, child->comm);
+    if (!t) {
+        release_resources(child);
+        process_free(child);
+        return -ENOMEM;
+    }
+    child->thread = t;
+    if (a->flags & CLONE_SETTLS) {
+        t->fs_base = a->tls;
+    }
+    if (a->flags & CLONE_CHILD_SETTID) {
+        /* In the child's address space: with CLONE_VM it is ours. */
+        if (share_vm) {
+            put_user(&pid, a->child_tid);
+        }
+    }
+    if (a->flags & CLONE_VFORK) {
+        wait_event(parent->child_exit, READ_ONCE(child->vfork_done));
+    }
+    return pid;
+
+fail:
+    release_resources(child);
+    kfree(child);
+    return -ENOMEM;
+}
+
+SYSCALL_DEFINE0(fork)
+{
+    struct clone_args_k a = { 0 };
+    return do_clone(&a);
+}
+
+SYSCALL_DEFINE0(vfork)
+{
+    struct clone_args_k a = { .flags = CLONE_VM | CLONE_VFORK };
+    return do_clone(&a);
+}
+
+SYSCALL_DEFINE5(clone, u64, flags, u64, stack, uptr_t, parent_tid, uptr_t, child_tid, u64, tls)
+{
+    struct clone_args_k a = { flags, stack, parent_tid, child_tid, tls };
+    return do_clone(&a);
+}

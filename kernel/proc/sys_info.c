@@ -1,0 +1,272 @@
+/* uname, sysinfo, times, resource limits, reboot and other small calls. */
+#include <arch/x86_64/uaccess.h>
+#include <kernel/errno.h>
+#include <kernel/kmalloc.h>
+#include <kernel/page_alloc.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+
+#define UTS_LEN 65
+#define HZ_USER 100 /* clock ticks as user space sees them (AT_CLKTCK) */
+
+struct new_utsname {
+    char sysname[UTS_LEN];
+    char nodename[UTS_LEN];
+    char release[UTS_LEN];
+    char version[UTS_LEN];
+    char machine[UTS_LEN];
+    char domainname[UTS_LEN];
+};
+
+static char hostname[UTS_LEN] = "kiln";
+static char domainname[UTS_LEN] = "(none)";
+
+SYSCALL_DEFINE1(uname, uptr_t, buf)
+{
+    struct new_utsname u;
+    memset(&u, 0, sizeof(u));
+    strlcpy(u.sysname, "Linux", UTS_LEN);
+    strlcpy(u.nodename, hostname, UTS_LEN);
+    /* A Linux-like release so that libc feature checks pass. */
+    strlcpy(u.release, "6.1.0-kiln", UTS_LEN);
+    strlcpy(u.version, "#1 SMP PREEMPT Kiln 0.1.0", UTS_LEN);
+    strlcpy(u.machine, "x86_64", UTS_LEN);
+    strlcpy(u.domainname, domainname, UTS_LEN);
+    return copy_to_user(buf, &u, sizeof(u));
+}
+
+static long set_name(char *dst, uptr_t name, int len)
+{
+    if (current_process()->cred.euid != 0) {
+        return -EPERM;
+    }
+    if (len < 0 || len >= UTS_LEN) {
+        return -EINVAL;
+    }
+    char tmp[UTS_LEN];
+    if (copy_from_user(tmp, name, (size_t)len) < 0) {
+        return -EFAULT;
+    }
+    tmp[len] = 0;
+    memcpy(dst, tmp, (size_t)len + 1);
+    return 0;
+}
+
+SYSCALL_DEFINE2(sethostname, uptr_t, name, int, len)
+{
+    return set_name(hostname, name, len);
+}
+
+SYSCALL_DEFINE2(setdomainname, uptr_t, name, int, len)
+{
+    return set_name(domainname, name, len);
+}
+
+struct sysinfo_k {
+    s64 uptime;
+    u64 loads[3];
+    u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    u16 procs;
+    u16 pad;
+    u32 pad2;
+    u64 totalhigh, freehigh;
+    u32 mem_unit;
+    char f[4];
+};
+
+SYSCALL_DEFINE1(sysinfo, uptr_t, info)
+{
+    struct sysinfo_k si;
+    memset(&si, 0, sizeof(si));
+    struct page_stats ps;
+    page_alloc_stats(&ps);
+    struct process_stats st;
+    process_get_stats(&st);
+    si.uptime = (s64)(clock_monotonic_ns() / NSEC_PER_SEC);
+    si.totalram = ps.total_pages * PAGE_SIZE;
+    si.freeram = ps.free_pages * PAGE_SIZE;
+    si.procs = (u16)st.total;
+    si.mem_unit = 1;
+    return copy_to_user(info, &si, sizeof(si));
+}
+
+struct tms_k {
+    s64 utime, stime, cutime, cstime;
+};
+
+static s64 ns_to_clock_t(u64 ns)
+{
+    return (s64)(ns / (NSEC_PER_SEC / HZ_USER));
+}
+
+SYSCALL_DEFINE1(times, uptr_t, buf)
+{
+    struct process *p = current_process();
+    struct tms_k t = { ns_to_clock_t(p->utime_ns), ns_to_clock_t(p->stime_ns),
+                       ns_to_clock_t(p->cutime_ns), ns_to_clock_t(p->cstime_ns) };
+    if (!uptr_is_null(buf) && copy_to_user(buf, &t, sizeof(t)) < 0) {
+        return -EFAULT;
+    }
+    return ns_to_clock_t(clock_monotonic_ns()) + 1;
+}
+
+struct rusage_k {
+    s64 utime_sec, utime_usec, stime_sec, stime_usec;
+    s64 rest[14];
+};
+
+SYSCALL_DEFINE2(getrusage, int, who, uptr_t, usage)
+{
+    struct process *p = current_process();
+    u64 u, s;
+    if (who == 0) { /* RUSAGE_SELF */
+        u = p->utime_ns;
+        s = p->stime_ns;
+    } else if (who == -1) { /* RUSAGE_CHILDREN */
+        u = p->cutime_ns;
+        s = p->cstime_ns;
+    } else if (who == 1) { /* RUSAGE_THREAD */
+        u = p->utime_ns;
+        s = p->stime_ns;
+    } else {
+        return -EINVAL;
+    }
+    struct rusage_k r;
+    memset(&r, 0, sizeof(r));
+    r.utime_sec = (s64)(u / NSEC_PER_SEC);
+    r.utime_usec = (s64)(u % NSEC_PER_SEC / 1000);
+    r.stime_sec = (s64)(s / NSEC_PER_SEC);
+    r.stime_usec = (s64)(s % NSEC_PER_SEC / 1000);
+    return copy_to_user(usage, &r, sizeof(r));
+}
+
+static long do_prlimit(struct process *p, unsigned resource, uptr_t new_lim, uptr_t old_lim)
+{
+    if (resource >= RLIMIT_COUNT) {
+        return -EINVAL;
+    }
+    struct rlimit_pair n;
+    if (!uptr_is_null(new_lim)) {
+        if (copy_from_user(&n, new_lim, sizeof(n)) < 0) {
+            return -EFAULT;
+        }
+        if (n.cur > n.max) {
+            return -EINVAL;
+        }
+        if (n.max > p->rlimits[resource].max && current_process()->cred.euid != 0) {
+            return -EPERM;
+        }
+    }
+    if (!uptr_is_null(old_lim) && copy_to_user(old_lim, &p->rlimits[resource], sizeof(n)) < 0) {
+        return -EFAULT;
+    }
+    if (!uptr_is_null(new_lim)) {
+        p->rlimits[resource] = n;
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned, resource, uptr_t, rlim)
+{
+    if (resource >= RLIMIT_COUNT) {
+        return -EINVAL;
+    }
+    return copy_to_user(rlim, &current_process()->rlimits[resource], sizeof(struct rlimit_pair));
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned, resource, uptr_t, rlim)
+{
+    if (uptr_is_null(rlim)) {
+        return -EFAULT;
+    }
+    return do_prlimit(current_process(), resource, rlim, uptr(0));
+}
+
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource, uptr_t, new_lim, uptr_t, old_lim)
+{
+    struct process *p = pid == 0 ? current_process() : process_find(pid);
+    if (!p) {
+        return -ESRCH;
+    }
+    return do_prlimit(p, resource, new_lim, old_lim);
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
+    yield();
+    return 0;
+}
+
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, u32, len, uptr_t, mask)
+{
+    if (pid != 0 && !process_find(pid)) {
+        return -ESRCH;
+    }
+    if (len < sizeof(u64) || (len & (sizeof(u64) - 1))) {
+        return -EINVAL;
+    }
+    u64 one_cpu = 1;
+    if (copy_to_user(mask, &one_cpu, sizeof(one_cpu)) < 0) {
+        return -EFAULT;
+    }
+    return sizeof(u64);
+}
+
+SYSCALL_DEFINE3(getcpu, uptr_t, cpu, uptr_t, node, uptr_t, unused)
+{
+    u32 zero = 0;
+    if ((!uptr_is_null(cpu) && put_user(&zero, cpu) < 0) ||
+        (!uptr_is_null(node) && put_user(&zero, node) < 0)) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE1(set_tid_address, uptr_t, tidptr)
+{
+    struct process *p = current_process();
+    p->clear_child_tid = tidptr.addr;
+    return p->pid;
+}
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_MAGIC2 672274793
+#define LINUX_REBOOT_MAGIC2A 85072278
+#define LINUX_REBOOT_MAGIC2B 369367448
+#define LINUX_REBOOT_MAGIC2C 537993216
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xcdef0123
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+#define LINUX_REBOOT_CMD_CAD_ON 0x89abcdef
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+
+SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, uptr_t, arg)
+{
+    if (current_process()->cred.euid != 0) {
+        return -EPERM;
+    }
+    if (magic1 != LINUX_REBOOT_MAGIC1 ||
+        (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
+         magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C)) {
+        return -EINVAL;
+    }
+    switch (cmd) {
+    case LINUX_REBOOT_CMD_RESTART:
+        machine_reboot();
+    case LINUX_REBOOT_CMD_POWER_OFF:
+        machine_poweroff();
+    case LINUX_REBOOT_CMD_HALT:
+        printk(LOG_NOTICE, "power: system halted\n");
+        machine_halt();
+    case LINUX_REBOOT_CMD_CAD_ON:
+    case LINUX_REBOOT_CMD_CAD_OFF:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}

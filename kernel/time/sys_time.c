@@ -1,0 +1,160 @@
+/* Clock and sleep system calls. */
+#include <arch/x86_64/uaccess.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+
+struct timespec_k {
+    s64 sec;
+    s64 nsec;
+};
+
+struct timeval_k {
+    s64 sec;
+    s64 usec;
+};
+
+static int clock_read(int id, u64 *ns)
+{
+    switch (id) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE: {
+        u64 sec;
+        u32 nsec;
+        clock_realtime(&sec, &nsec);
+        *ns = sec * NSEC_PER_SEC + nsec;
+        return 0;
+    }
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        *ns = clock_monotonic_ns();
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+SYSCALL_DEFINE2(clock_gettime, int, id, uptr_t, tp)
+{
+    u64 ns;
+    int r = clock_read(id, &ns);
+    if (r < 0) {
+        return r;
+    }
+    struct timespec_k ts = { (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
+    return copy_to_user(tp, &ts, sizeof(ts));
+}
+
+SYSCALL_DEFINE2(clock_getres, int, id, uptr_t, res)
+{
+    u64 ns;
+    int r = clock_read(id, &ns);
+    if (r < 0) {
+        return r;
+    }
+    struct timespec_k ts = { 0, 1 };
+    if (uptr_is_null(res)) {
+        return 0;
+    }
+    return copy_to_user(res, &ts, sizeof(ts));
+}
+
+SYSCALL_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
+{
+    u64 sec;
+    u32 nsec;
+    clock_realtime(&sec, &nsec);
+    struct timeval_k t = { (s64)sec, nsec / 1000 };
+    if (!uptr_is_null(tv) && copy_to_user(tv, &t, sizeof(t)) < 0) {
+        return -EFAULT;
+    }
+    if (!uptr_is_null(tz) && clear_user(tz, 8) < 0) {
+        return -EFAULT;
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE1(time, uptr_t, tloc)
+{
+    u64 sec;
+    u32 nsec;
+    clock_realtime(&sec, &nsec);
+    s64 t = (s64)sec;
+    if (!uptr_is_null(tloc) && put_user(&t, tloc) < 0) {
+        return -EFAULT;
+    }
+    return t;
+}
+
+/* Sleeps until the monotonic deadline; returns 0, or -EINTR when a signal
+ * arrives (signals come with the next issue). */
+static long sleep_until(u64 deadline)
+{
+    for (;;) {
+        u64 now = clock_monotonic_ns();
+        if (now >= deadline) {
+            return 0;
+        }
+        sleep_ns(deadline - now);
+    }
+}
+
+static int read_timespec(uptr_t p, u64 *ns)
+{
+    struct timespec_k ts;
+    if (copy_from_user(&ts, p, sizeof(ts)) < 0) {
+        return -EFAULT;
+    }
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
+        return -EINVAL;
+    }
+    *ns = (u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec;
+    return 0;
+}
+
+SYSCALL_DEFINE2(nanosleep, uptr_t, req, uptr_t, rem)
+{
+    u64 ns;
+    int r = read_timespec(req, &ns);
+    if (r < 0) {
+        return r;
+    }
+    (void)rem;
+    return sleep_until(clock_monotonic_ns() + ns);
+}
+
+SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
+{
+    u64 now;
+    int r = clock_read(id, &now);
+    if (r < 0 || id == CLOCK_THREAD_CPUTIME_ID) {
+        return -EINVAL;
+    }
+    u64 ns;
+    r = read_timespec(req, &ns);
+    if (r < 0) {
+        return r;
+    }
+    (void)rem;
+    u64 mono = clock_monotonic_ns();
+    if (flags & TIMER_ABSTIME) {
+        /* Convert the absolute time on clock id to a monotonic deadline. */
+        return sleep_until(ns > now ? mono + (ns - now) : mono);
+    }
+    return sleep_until(mono + ns);
+}
