@@ -1,5 +1,6 @@
 /* kmain: brings the machine up in order, then hands over to threads. */
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/fpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/multiboot2.h>
 #include <arch/x86_64/paging.h>
@@ -19,6 +20,7 @@
 #include <kernel/sched.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
 
@@ -75,8 +77,10 @@ void kmain(u32 magic, u32 info_phys)
     parse_boot_info(magic, info_phys, &info_size);
 
     cpu_init();
+    fpu_init();
     gdt_init();
     idt_init();
+    syscall_init();
     mm_init(&boot_info, info_phys, info_size, boot_options.mem_limit);
     paging_init();
     mm_init_late();

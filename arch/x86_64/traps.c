@@ -8,6 +8,7 @@
 #include <arch/x86_64/trap.h>
 #include <kernel/log.h>
 #include <kernel/proc.h>
+#include <kernel/timekeeping.h>
 #include <kernel/vm.h>
 
 #define SIGILL 4
@@ -239,6 +240,9 @@ void trap_dispatch(struct trap_frame *f)
         return;
     }
     irq_total++;
+    if (vec == VEC_LAPIC_TIMER) {
+        time_account_tick(f->cs & 3);
+    }
     struct vector_handler *h = &vector_handlers[vec];
     if (h->fn) {
         h->fn(h->ctx);

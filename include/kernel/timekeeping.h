@@ -10,5 +10,7 @@ void time_init(u8 rtc_century_reg);
 void time_start_tick(void);
 u64 time_ticks(void);
 u64 time_lapic_hz(void);
+/* Charges one tick to the current process (user or system time). */
+void time_account_tick(bool user);
 
 #endif

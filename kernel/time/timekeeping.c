@@ -3,6 +3,7 @@
 #include <drivers/timer.h>
 #include <kernel/calendar.h>
 #include <kernel/printk.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
@@ -39,6 +40,18 @@ static void tick_irq(void *ctx)
     (void)ctx;
     ticks++;
     sched_tick();
+}
+
+void time_account_tick(bool user)
+{
+    struct process *p = current_process();
+    if (p) {
+        if (user) {
+            p->utime_ns += NSEC_PER_SEC / SCHED_HZ;
+        } else {
+            p->stime_ns += NSEC_PER_SEC / SCHED_HZ;
+        }
+    }
 }
 
 void time_start_tick(void)
