@@ -70,6 +70,8 @@ $(BUILD)/kiln.elf: $(BUILD)/kiln.pass1.elf $(BUILD)/ksyms.o
 $(BUILD)/initramfs.cpio: FORCE
 	@bash tools/mkinitramfs.sh $@
 
+include userland/userland.mk
+
 $(BUILD)/kiln.iso: $(BUILD)/kiln.elf $(BUILD)/initramfs.cpio boot/grub.cfg tools/mkiso.sh
 	bash tools/mkiso.sh $@ "console=ttyS0" $(BUILD)/initramfs.cpio
 

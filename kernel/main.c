@@ -7,7 +7,10 @@
 #include <arch/x86_64/platform.h>
 #include <arch/x86_64/trap.h>
 #include <drivers/serial.h>
+#include <fs/fcntl.h>
 #include <fs/initramfs.h>
+#include <fs/procfs.h>
+#include <fs/vfs.h>
 #include <kernel/cmdline.h>
 #include <kernel/crash.h>
 #include <kernel/kernel.h>
@@ -17,6 +20,7 @@
 #include <kernel/page_alloc.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -59,6 +63,42 @@ static void run_selftests_and_exit(void)
     machine_poweroff();
 }
 
+/* Root file system from the initramfs, the usual mounts, then pid 1. */
+static void start_user_space(void)
+{
+    int r = vfs_init_root();
+    if (r < 0) {
+        panic("cannot create the root file system (%d)", r);
+    }
+    procfs_init();
+    if (boot_info.nmodules == 0) {
+        panic("no initramfs: the boot loader passed no module (add a module2 line)");
+    }
+    const char *err = NULL;
+    r = initramfs_unpack(&boot_info, &err);
+    if (r < 0) {
+        panic("initramfs: %s", err ? err : "cannot unpack");
+    }
+    static const struct {
+        const char *source, *target, *type;
+    } mounts[] = {
+        { "devtmpfs", "/dev", "devtmpfs" },
+        { "proc", "/proc", "proc" },
+        { "tmpfs", "/tmp", "tmpfs" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+        vfs_mkdirat(AT_FDCWD, mounts[i].target, 0755);
+        r = vfs_mount_kernel(mounts[i].source, mounts[i].target, mounts[i].type);
+        if (r < 0) {
+            pr_warn("mount %s on %s: error %d\n", mounts[i].type, mounts[i].target, r);
+        }
+    }
+    r = process_start_init(boot_options.init);
+    if (r < 0) {
+        panic("cannot start init (%d)", r);
+    }
+}
+
 static void shutdown_on_request(const char *how)
 {
     if (strcmp(how, "poweroff") == 0) {
@@ -90,7 +130,6 @@ void kmain(u32 magic, u32 info_phys)
     time_start_tick();
     irq_enable();
     serial_enable_irq();
-    initramfs_check(&boot_info);
 
     struct page_stats ps;
     page_alloc_stats(&ps);
@@ -109,15 +148,9 @@ void kmain(u32 magic, u32 info_phys)
     if (boot_options.shutdown) {
         shutdown_on_request(boot_options.shutdown);
     }
-    pr_notice("kiln: no user space yet; the console echoes what you type\n");
+    start_user_space();
+    /* The boot thread has nothing left to do. */
     for (;;) {
-        char buf[64];
-        size_t n = serial_read(buf, sizeof(buf));
-        for (size_t i = 0; i < n; i++) {
-            if (buf[i] == '\r') {
-                buf[i] = '\n';
-            }
-        }
-        serial_write(buf, n);
+        sleep_ns(3600 * NSEC_PER_SEC);
     }
 }

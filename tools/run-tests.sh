@@ -32,6 +32,13 @@ if ! make -s -C tests all > "$OUT/host-build.log" 2>&1; then
 fi
 make -s -C tests run 2>&1 | record
 
+# ---- userland: host run (owner: userland; keep this block self-contained) ----
+# The in-guest test programs (userland/tests) run on the host Linux first, so
+# every expectation they encode is proven on Linux: `PASS host-linux: ...`.
+echo "== userland tests on the host Linux"
+bash tools/run-host-usertests.sh 2>&1 | record
+# ---- end userland: host run ----
+
 echo "== QEMU integration tests"
 data=$OUT/data
 mkdir -p "$data"
@@ -114,6 +121,31 @@ q --name poweroff --cmdline "console=ttyS0 shutdown=poweroff" --expect-exit 0 \
 
 q --name reboot --cmdline "console=ttyS0 shutdown=reboot" --expect-exit 0 \
     --expect "power: restarting"
+
+# ---- userland: guest run (owner: userland; keep this block self-contained) ----
+# Boots with init=/tests/run-all (userland/tests/run-all): every test program,
+# then the BusyBox shell test, then `USERTESTS DONE` and poweroff -f. Each
+# guest PASS/FAIL line is counted as `PASS guest: ...`. Gated: runs only once
+# build/kiln.elf defines sys_execve (until then the table's weak reference
+# shows as `w` in nm, and one SKIP line, not counted, says so).
+usertests_guest() {
+    if ! nm build/kiln.elf 2> /dev/null | grep -qE '^[0-9a-f]+ [Tt] sys_execve$'; then
+        echo "SKIP qemu: usertests: build/kiln.elf does not define sys_execve yet"
+        return
+    fi
+    local log=$OUT/usertests.log
+    rm -f "$log"
+    python3 tools/qemu_test.py --name usertests --mem 128M --timeout 120 --tail 40 \
+        --cmdline "console=ttyS0 init=/tests/run-all" --expect-exit 0 \
+        --expect "^USERTESTS DONE" --reject "KERNEL PANIC"
+    [ -f "$log" ] && tr -d '\r' < "$log" |
+        sed -nE 's/^(PASS|FAIL) ((t_[a-z0-9_]+|shell_test|run-all): .*)$/\1 guest: \2/p'
+}
+if [ -z "${ONLY:-}" ] || [[ usertests =~ $ONLY ]]; then
+    echo "== userland tests in the guest"
+    usertests_guest 2>&1 | record
+fi
+# ---- end userland: guest run ----
 
 passed=$(grep -c '^PASS' "$RESULTS")
 failed=$(grep -c '^FAIL' "$RESULTS")

@@ -25,6 +25,14 @@
  *    temporary holders. At zero it is unlinked from its parent and freed,
  *    dropping its inode and its parent.
  *  - file.refcount: one per fd slot, mapping, or kernel holder.
+ *
+ * Mounts: every superblock is mounted exactly once (no bind mounts), so a
+ * dentry alone names a place: ".." from a superblock root continues at its
+ * mount's mountpoint. umount refuses a filesystem with open files, cwds or
+ * submounts (-EBUSY, MNT_DETACH included: there are no lazy unmounts).
+ *
+ * Timestamps follow Linux except that reads never update atime (it is set
+ * at creation and by utimensat).
  */
 #ifndef FS_VFS_H
 #define FS_VFS_H
@@ -152,7 +160,7 @@ struct inode {
 /* dentry.flags */
 #define DENTRY_PINNED (1u << 0) /* linked in a persistent fs: holds a ref */
 #define DENTRY_LINKED (1u << 1) /* on its parent's children list */
-#define DENTRY_DEAD (1u << 2)   /* unlinked or removed: lookups inside fail */
+#define DENTRY_DEAD (1u << 2) /* unlinked or removed: lookups inside fail */
 
 struct dentry {
     char *name; /* NUL-terminated, kmalloc'd; "/" for a root */
@@ -164,7 +172,7 @@ struct dentry {
     struct super_block *sb;
     struct list_head children; /* of struct dentry, via child_link, by cookie */
     struct list_head child_link;
-    u64 cookie;      /* readdir position in the parent (>= 2) */
+    u64 cookie; /* readdir position in the parent (>= 2) */
     u64 next_cookie; /* for the next child linked here */
     struct mount *mounted; /* the mount covering this dentry, or NULL */
 };
@@ -181,12 +189,12 @@ struct super_block {
     const struct super_ops *ops;
     struct dentry *root;
     struct mount *mount; /* every superblock is mounted exactly once */
-    u32 dev_minor;       /* st_dev is (0, dev_minor), like Linux anon devs */
-    u32 flags;           /* MS_RDONLY */
-    u64 magic;           /* statfs f_type */
+    u32 dev_minor; /* st_dev is (0, dev_minor), like Linux anon devs */
+    u32 flags; /* MS_RDONLY */
+    u64 magic; /* statfs f_type */
     u64 next_ino;
-    u64 inodes;  /* live inodes */
-    u32 active;  /* open files and fs_context roots/cwds inside */
+    u64 inodes; /* live inodes */
+    u32 active; /* open files and fs_context roots/cwds inside */
     void *private;
 };
 
@@ -199,7 +207,7 @@ struct fs_type {
 
 struct mount {
     struct super_block *sb;
-    struct dentry *root;       /* sb->root (ref) */
+    struct dentry *root; /* sb->root (ref) */
     struct dentry *mountpoint; /* covered dentry (ref); NULL for / */
     struct mount *parent;
     struct list_head link; /* all mounts, in mount order */
@@ -231,7 +239,8 @@ bool vfs_lock_held(void);
 
 /* ---- boot ---- */
 
-/* Registers tmpfs and mounts an empty tmpfs at "/". */
+/* Registers tmpfs, mounts an empty tmpfs at "/", and registers the
+ * devices and devtmpfs (devfs_init) when they are linked in. */
 int vfs_init_root(void);
 /* Mounts fstype at target (a kernel path) like mount(2). */
 int vfs_mount_kernel(const char *source, const char *target, const char *fstype);
@@ -334,8 +343,9 @@ s64 vfs_no_llseek(struct file *f, s64 off, int whence); /* -ESPIPE */
 /* /proc/mounts text ("tmpfs / tmpfs rw 0 0\n" per mount) into buf;
  * returns the full length (like snprintf). */
 size_t vfs_format_mounts(char *buf, size_t len);
-/* Absolute path of d as seen from the global root into buf; returns the
- * length or -ENAMETOOLONG. */
+/* Absolute path of d as seen from the global root into buf, with
+ * " (deleted)" appended for an unlinked name; returns the length or
+ * -ENAMETOOLONG. */
 int vfs_dentry_path(struct dentry *d, char *buf, size_t len);
 
 #endif

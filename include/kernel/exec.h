@@ -120,8 +120,7 @@ struct elf_image {
  * (Linux's where Linux fails execve; see the table in elf.c) with a static
  * message in *err (if err is non-NULL). *out is fully filled on success and
  * for the "dynamic executables are not supported" -ENOEXEC. */
-int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out,
-              const char **err);
+int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out, const char **err);
 
 /* ---- "#!" scripts (kernel/exec/shebang.c) ---- */
 
@@ -225,7 +224,7 @@ int user_stack_size(const struct user_stack_args *a, size_t *out);
  * pointers and NULL, argc at *out_sp, which is 16-byte aligned. Bytes below
  * *out_sp are untouched. stack_top must be 16-byte aligned (-EINVAL);
  * -E2BIG if the image does not fit in buf_size or below stack_top. */
-int user_stack_build(u8 *stack_buf, size_t buf_size, u64 stack_top,
-                     const struct user_stack_args *a, u64 *out_sp);
+int user_stack_build(u8 *stack_buf, size_t buf_size, u64 stack_top, const struct user_stack_args *a,
+                     u64 *out_sp);
 
 #endif

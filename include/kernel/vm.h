@@ -44,7 +44,10 @@ struct mm {
     u64 brk_start, brk;
     u64 mmap_base; /* new mappings are placed below this */
     u64 stack_top;
+    u64 arg_start, arg_end; /* argv strings, for /proc/<pid>/cmdline */
+    u64 env_start, env_end;
     u64 rss_pages;
+    struct file *exe_file; /* the program file, for /proc/<pid>/exe */
     u32 refcount;
 };
 
@@ -80,6 +83,10 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code);
 /* Makes [start, start+len) present (MAP_POPULATE, exec's stack). */
 int vm_populate(struct mm *mm, u64 start, u64 len, bool write);
+
+/* Copies from another (or this) address space through the direct map;
+ * returns bytes copied (short where nothing is mapped). */
+size_t mm_read(struct mm *mm, u64 addr, void *dst, size_t len);
 
 /* Frame reference counting for mapped pages. */
 void page_get(phys_addr_t pa);

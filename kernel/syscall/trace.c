@@ -103,6 +103,8 @@ static void put_quoted(struct tbuf *t, const char *s, size_t n)
     put_c(t, '"');
 }
 
+/* Up to TRACE_STR_MAX characters, then "..." if the string goes on (or its
+ * end cannot be read). */
 static void put_user_string(struct tbuf *t, u64 addr)
 {
     char tmp[TRACE_STR_MAX + 1];
@@ -115,11 +117,16 @@ static void put_user_string(struct tbuf *t, u64 addr)
     n = strncpy_from_user(tmp, uptr(addr), sizeof(tmp));
     if (n >= 0) {
         put_quoted(t, tmp, (size_t)n);
-    } else if (n == -ENAMETOOLONG && copy_from_user(tmp, uptr(addr), TRACE_STR_MAX) == 0) {
-        put_quoted(t, tmp, TRACE_STR_MAX);
-        put_s(t, "...");
-    } else {
+        return;
+    }
+    if (copy_from_user(tmp, uptr(addr), TRACE_STR_MAX) != 0) {
         put_addr(t, addr);
+        return;
+    }
+    n = (long)strnlen(tmp, TRACE_STR_MAX);
+    put_quoted(t, tmp, (size_t)n);
+    if (n == TRACE_STR_MAX) {
+        put_s(t, "...");
     }
 }
 
@@ -549,20 +556,20 @@ int syscall_format_trace(char *buf, size_t len, const struct syscall_desc *d, co
     uintptr_t self = (uintptr_t)d;
     size_t nargs = SYSCALL_MAX_ARGS;
     const char *fmt = "";
-    size_t fmt_len;
+    size_t fmt_len = 0;
     bool sep = false;
 
     if (d && d->name) {
         put_s(&t, d->name);
         nargs = MIN(d->nargs, SYSCALL_MAX_ARGS);
         fmt = d->fmt;
+        fmt_len = strnlen(d->fmt, sizeof(d->fmt));
     } else if (d && self >= first && self < (uintptr_t)&syscall_table[SYSCALL_COUNT]) {
         put_f(&t, "syscall_%lu", (unsigned long)((self - first) / sizeof(*d)));
     } else {
         put_s(&t, "syscall_unknown");
     }
 
-    fmt_len = strnlen(fmt, SYSCALL_MAX_ARGS);
     put_c(&t, '(');
     for (size_t i = 0; i < nargs; i++) {
         char c = i < fmt_len ? fmt[i] : 'x';

@@ -5,7 +5,9 @@
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 #include <kernel/vm.h>
+#include <kernel/vm_file.h>
 
 void page_get(phys_addr_t pa)
 {
@@ -85,6 +87,11 @@ struct mm *mm_fork(struct mm *parent)
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
     child->stack_top = parent->stack_top;
+    child->exe_file = parent->exe_file ? vm_file_get(parent->exe_file) : NULL;
+    child->arg_start = parent->arg_start;
+    child->arg_end = parent->arg_end;
+    child->env_start = parent->env_start;
+    child->env_end = parent->env_end;
     if (err == 0) {
         struct fork_ctx ctx = { child, NULL };
         err = vm_for_each_user_pte(&parent->as, 0, USER_SPACE_TOP, fork_pte, &ctx);
@@ -96,6 +103,23 @@ struct mm *mm_fork(struct mm *parent)
         return NULL;
     }
     return child;
+}
+
+size_t mm_read(struct mm *mm, u64 addr, void *dst, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        u64 *pte = vm_pte_lookup(&mm->as, ALIGN_DOWN(addr, PAGE_SIZE));
+        if (!pte || !(*pte & PTE_PRESENT)) {
+            break;
+        }
+        size_t off = addr & (PAGE_SIZE - 1);
+        size_t n = MIN(len - done, PAGE_SIZE - off);
+        memcpy((u8 *)dst + done, (u8 *)phys_to_virt(*pte & PTE_ADDR_MASK) + off, n);
+        done += n;
+        addr += n;
+    }
+    return done;
 }
 
 void mm_activate(struct mm *mm)
@@ -114,5 +138,8 @@ void mm_put(struct mm *mm)
     }
     vma_unmap(mm, 0, USER_SPACE_TOP);
     addr_space_free_user(&mm->as);
+    if (mm->exe_file) {
+        vm_file_put(mm->exe_file);
+    }
     kfree(mm);
 }

@@ -1,32 +1,48 @@
-/* File mappings on top of the VFS. (Placeholder until the VFS lands:
- * file mappings are refused with ENODEV.) */
+/* File mappings on top of the VFS: the VMA holds a file reference, and
+ * faults take page references through vfs_file_get_page. */
+#include <fs/fcntl.h>
+#include <fs/fdtable.h>
+#include <fs/stat.h>
+#include <fs/vfs.h>
 #include <kernel/errno.h>
+#include <kernel/vm.h>
 #include <kernel/vm_file.h>
 
 struct file *vm_file_get(struct file *f)
 {
-    return f;
+    return file_get(f);
 }
 
 void vm_file_put(struct file *f)
 {
-    (void)f;
+    file_put(f);
 }
 
 int vm_file_page(struct file *f, u64 pgoff, bool write, phys_addr_t *pa)
 {
-    (void)f;
-    (void)pgoff;
-    (void)write;
-    (void)pa;
-    return -EFAULT;
+    int r = vfs_file_get_page(f, pgoff, write, pa);
+    /* Beyond the end of the file: SIGBUS on Linux; a fault for now. */
+    return r == -ENXIO ? -EFAULT : r;
 }
 
 struct file *vm_file_from_fd(int fd, u32 prot, u32 flags, int *err)
 {
-    (void)fd;
-    (void)prot;
-    (void)flags;
-    *err = -ENODEV;
-    return NULL;
+    struct file *f = fd_get(fd);
+    if (!f) {
+        *err = -EBADF;
+        return NULL;
+    }
+    *err = 0;
+    if (!f->ops || !f->ops->get_page) {
+        *err = -ENODEV;
+    } else if (!(f->fmode & FMODE_READ)) {
+        *err = -EACCES;
+    } else if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !(f->fmode & FMODE_WRITE)) {
+        *err = -EACCES;
+    }
+    if (*err) {
+        file_put(f);
+        return NULL;
+    }
+    return f;
 }

@@ -65,7 +65,7 @@ int clear_user(uptr_t dst, size_t n)
 
 long strncpy_from_user(char *dst, uptr_t src, size_t max)
 {
-    for (size_t i = 0; i + 1 < max; i++) {
+    for (size_t i = 0; i < max; i++) {
         if (byte_faults(src.addr + i)) {
             return -EFAULT;
         }

@@ -16,6 +16,7 @@
 #define KILN_USERTEST_T_H
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -52,7 +53,8 @@ static __attribute__((unused)) void t_write_all(const char *buf, size_t len)
     }
 }
 
-static __attribute__((unused)) void t_line(const char *verdict, const char *detail, const char *fmt, va_list ap)
+static __attribute__((unused)) void t_line(const char *verdict, const char *detail, const char *fmt,
+                                           va_list ap)
 {
     char buf[1024];
     int n = snprintf(buf, sizeof buf, "%s %s: ", verdict, t_name);
@@ -84,7 +86,8 @@ __attribute__((format(printf, 1, 2), unused)) static void pass(const char *fmt, 
 }
 
 /* fail(detail, case-format, ...) */
-__attribute__((format(printf, 2, 3), unused)) static void fail(const char *detail, const char *fmt, ...)
+__attribute__((format(printf, 2, 3), unused)) static void fail(const char *detail, const char *fmt,
+                                                               ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -93,7 +96,8 @@ __attribute__((format(printf, 2, 3), unused)) static void fail(const char *detai
     t_failed++;
 }
 
-__attribute__((format(printf, 2, 3), unused)) static void skip(const char *reason, const char *fmt, ...)
+__attribute__((format(printf, 2, 3), unused)) static void skip(const char *reason, const char *fmt,
+                                                               ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -106,53 +110,94 @@ static __attribute__((unused)) const char *errname(int e)
 {
     static char other[24];
     switch (e) {
-    case 0: return "0";
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case ESRCH: return "ESRCH";
-    case EINTR: return "EINTR";
-    case EIO: return "EIO";
-    case ENXIO: return "ENXIO";
-    case E2BIG: return "E2BIG";
-    case ENOEXEC: return "ENOEXEC";
-    case EBADF: return "EBADF";
-    case ECHILD: return "ECHILD";
-    case EAGAIN: return "EAGAIN";
-    case ENOMEM: return "ENOMEM";
-    case EACCES: return "EACCES";
-    case EFAULT: return "EFAULT";
-    case EBUSY: return "EBUSY";
-    case EEXIST: return "EEXIST";
-    case EXDEV: return "EXDEV";
-    case ENODEV: return "ENODEV";
-    case ENOTDIR: return "ENOTDIR";
-    case EISDIR: return "EISDIR";
-    case EINVAL: return "EINVAL";
-    case ENFILE: return "ENFILE";
-    case EMFILE: return "EMFILE";
-    case ENOTTY: return "ENOTTY";
-    case ETXTBSY: return "ETXTBSY";
-    case EFBIG: return "EFBIG";
-    case ENOSPC: return "ENOSPC";
-    case ESPIPE: return "ESPIPE";
-    case EROFS: return "EROFS";
-    case EMLINK: return "EMLINK";
-    case EPIPE: return "EPIPE";
-    case ERANGE: return "ERANGE";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    case ENOSYS: return "ENOSYS";
-    case ENOTEMPTY: return "ENOTEMPTY";
-    case ELOOP: return "ELOOP";
-    case EOVERFLOW: return "EOVERFLOW";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    default: snprintf(other, sizeof other, "errno %d", e); return other;
+    case 0:
+        return "0";
+    case EPERM:
+        return "EPERM";
+    case ENOENT:
+        return "ENOENT";
+    case ESRCH:
+        return "ESRCH";
+    case EINTR:
+        return "EINTR";
+    case EIO:
+        return "EIO";
+    case ENXIO:
+        return "ENXIO";
+    case E2BIG:
+        return "E2BIG";
+    case ENOEXEC:
+        return "ENOEXEC";
+    case EBADF:
+        return "EBADF";
+    case ECHILD:
+        return "ECHILD";
+    case EAGAIN:
+        return "EAGAIN";
+    case ENOMEM:
+        return "ENOMEM";
+    case EACCES:
+        return "EACCES";
+    case EFAULT:
+        return "EFAULT";
+    case EBUSY:
+        return "EBUSY";
+    case EEXIST:
+        return "EEXIST";
+    case EXDEV:
+        return "EXDEV";
+    case ENODEV:
+        return "ENODEV";
+    case ENOTDIR:
+        return "ENOTDIR";
+    case EISDIR:
+        return "EISDIR";
+    case EINVAL:
+        return "EINVAL";
+    case ENFILE:
+        return "ENFILE";
+    case EMFILE:
+        return "EMFILE";
+    case ENOTTY:
+        return "ENOTTY";
+    case ETXTBSY:
+        return "ETXTBSY";
+    case EFBIG:
+        return "EFBIG";
+    case ENOSPC:
+        return "ENOSPC";
+    case ESPIPE:
+        return "ESPIPE";
+    case EROFS:
+        return "EROFS";
+    case EMLINK:
+        return "EMLINK";
+    case EPIPE:
+        return "EPIPE";
+    case ERANGE:
+        return "ERANGE";
+    case ENAMETOOLONG:
+        return "ENAMETOOLONG";
+    case ENOSYS:
+        return "ENOSYS";
+    case ENOTEMPTY:
+        return "ENOTEMPTY";
+    case ELOOP:
+        return "ELOOP";
+    case EOVERFLOW:
+        return "EOVERFLOW";
+    case EOPNOTSUPP:
+        return "EOPNOTSUPP";
+    default:
+        snprintf(other, sizeof other, "errno %d", e);
+        return other;
     }
 }
 
 /* Checks a raw syscall result: want_ret == -1 means "fails with want_err";
  * want_ret == ANY_OK accepts any non-negative result. */
-__attribute__((format(printf, 5, 6), unused)) static int expect_sys(long ret, int err, long want_ret,
-                                                            int want_err, const char *fmt, ...)
+__attribute__((format(printf, 5, 6), unused)) static int
+expect_sys(long ret, int err, long want_ret, int want_err, const char *fmt, ...)
 {
     char detail[200];
     int ok;
@@ -187,26 +232,26 @@ __attribute__((format(printf, 5, 6), unused)) static int expect_sys(long ret, in
 }
 
 /* EXPECT(call, want_ret, want_errno, "case format", ...) */
-#define EXPECT(call, want_ret, want_err, ...)                                 \
-    ({                                                                       \
-        errno = 0;                                                           \
-        long r_ = (long)(call);                                              \
-        int e_ = errno;                                                      \
-        expect_sys(r_, e_, (want_ret), (want_err), __VA_ARGS__);             \
+#define EXPECT(call, want_ret, want_err, ...)                                                      \
+    ({                                                                                             \
+        errno = 0;                                                                                 \
+        long r_ = (long)(call);                                                                    \
+        int e_ = errno;                                                                            \
+        expect_sys(r_, e_, (want_ret), (want_err), __VA_ARGS__);                                   \
     })
 #define EXPECT_ERR(call, want_err, ...) EXPECT(call, -1, want_err, __VA_ARGS__)
 #define EXPECT_OK(call, ...) EXPECT(call, ANY_OK, 0, __VA_ARGS__)
 
 /* CHECK(cond, "case format", ...): pass if cond, else fail with the
  * condition's text as detail. */
-#define CHECK(cond, ...)                                                      \
-    ({                                                                       \
-        int c_ = !!(cond);                                                   \
-        if (c_)                                                              \
-            pass(__VA_ARGS__);                                               \
-        else                                                                 \
-            fail("expected " #cond, __VA_ARGS__);                            \
-        c_;                                                                  \
+#define CHECK(cond, ...)                                                                           \
+    ({                                                                                             \
+        int c_ = !!(cond);                                                                         \
+        if (c_)                                                                                    \
+            pass(__VA_ARGS__);                                                                     \
+        else                                                                                       \
+            fail("expected " #cond, __VA_ARGS__);                                                  \
+        c_;                                                                                        \
     })
 
 /* Describes a wait status for failure messages. */
@@ -236,8 +281,8 @@ static __attribute__((unused)) int t_wait(pid_t pid)
 }
 
 /* Expects that pid exits with status want (0..255). */
-__attribute__((format(printf, 3, 4), unused)) static int expect_exit(pid_t pid, int want, const char *fmt,
-                                                             ...)
+__attribute__((format(printf, 3, 4), unused)) static int expect_exit(pid_t pid, int want,
+                                                                     const char *fmt, ...)
 {
     int st = t_wait(pid);
     char detail[128];
@@ -258,8 +303,8 @@ __attribute__((format(printf, 3, 4), unused)) static int expect_exit(pid_t pid, 
 }
 
 /* Expects that pid is killed by signal sig. */
-__attribute__((format(printf, 3, 4), unused)) static int expect_signal(pid_t pid, int sig, const char *fmt,
-                                                               ...)
+__attribute__((format(printf, 3, 4), unused)) static int expect_signal(pid_t pid, int sig,
+                                                                       const char *fmt, ...)
 {
     int st = t_wait(pid);
     char detail[128];
@@ -295,11 +340,7 @@ static __attribute__((unused)) int t_enter_tmpdir(void)
     return 0;
 }
 
-/* Removes the temporary directory with BusyBox-free code (nftw is not
- * needed: tests keep their trees shallow). */
-static __attribute__((unused)) void t_rmtree(const char *path);
-
-#include <dirent.h>
+/* Removes a tree (tests keep theirs shallow). */
 static __attribute__((unused)) void t_rmtree(const char *path)
 {
     struct stat st;

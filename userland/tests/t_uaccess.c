@@ -33,20 +33,28 @@
 #define ARCH_GET_FS 0x1003
 #endif
 
-enum { C_NULL, C_KERNEL, C_NONCANON_HIGH, C_NONCANON_LOW, C_UNMAPPED, C_STRADDLE_NONE,
-       C_STRADDLE_HOLE, NCLS };
+enum {
+    C_NULL,
+    C_KERNEL,
+    C_NONCANON_HIGH,
+    C_NONCANON_LOW,
+    C_UNMAPPED,
+    C_STRADDLE_NONE,
+    C_STRADDLE_HOLE,
+    NCLS
+};
 
 static struct {
     const char *name;
     char *p;
 } cls[NCLS] = {
-    [C_NULL] = { "null", NULL },
-    [C_KERNEL] = { "kernel", (char *)0xffffffff80000000ul },
-    [C_NONCANON_HIGH] = { "noncanon-high", (char *)0x8000000000000000ul },
-    [C_NONCANON_LOW] = { "noncanon-low", (char *)0x0000800000000000ul },
-    [C_UNMAPPED] = { "unmapped", NULL },
-    [C_STRADDLE_NONE] = { "straddle-none", NULL },
-    [C_STRADDLE_HOLE] = { "straddle-hole", NULL },
+    [C_NULL] = {"null", NULL},
+    [C_KERNEL] = {"kernel", (char *)0xffffffff80000000ul},
+    [C_NONCANON_HIGH] = {"noncanon-high", (char *)0x8000000000000000ul},
+    [C_NONCANON_LOW] = {"noncanon-low", (char *)0x0000800000000000ul},
+    [C_UNMAPPED] = {"unmapped", NULL},
+    [C_STRADDLE_NONE] = {"straddle-none", NULL},
+    [C_STRADDLE_HOLE] = {"straddle-hole", NULL},
 };
 
 static long pagesz;
@@ -82,22 +90,23 @@ static long want_for(int ci, long null_want, long straddle_want)
 #define CN (cls[ci].name)
 
 /* ALL(case, expr using P, want for null, want for straddle) */
-#define ALL(what, expr, null_want, straddle_want)                                          \
-    FOR_CLASSES                                                                            \
-    {                                                                                      \
-        refill();                                                                          \
-        long w_ = want_for(ci, (null_want), (straddle_want));                              \
-        EXPECT((expr), w_, EFAULT, "%s=%s", what, CN);                                     \
+#define ALL(what, expr, null_want, straddle_want)                                                  \
+    FOR_CLASSES                                                                                    \
+    {                                                                                              \
+        refill();                                                                                  \
+        long w_ = want_for(ci, (null_want), (straddle_want));                                      \
+        EXPECT((expr), w_, EFAULT, "%s=%s", what, CN);                                             \
     }
 
 static int setup(void)
 {
     pagesz = sysconf(_SC_PAGESIZE);
-    char *u = mmap(NULL, (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    char *a = mmap(NULL, 2 * (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
-    char *b = mmap(NULL, 2 * (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    char *u =
+        mmap(NULL, (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *a =
+        mmap(NULL, 2 * (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *b =
+        mmap(NULL, 2 * (size_t)pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (u == MAP_FAILED || a == MAP_FAILED || b == MAP_FAILED) {
         fail(strerror(errno), "setup mmap");
         return -1;
@@ -160,13 +169,13 @@ static void test_output_buffers(void)
         refill();
         EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_readv, fd, P, 1)), EF, EFAULT, "readv iov=%s",
                CN);
-        struct iovec iov = { P, 100 };
-        EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_readv, fd, &iov, 1)),
-               want_for(ci, EF, 10), EFAULT, "readv iov_base=%s", CN);
+        struct iovec iov = {P, 100};
+        EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_readv, fd, &iov, 1)), want_for(ci, EF, 10),
+               EFAULT, "readv iov_base=%s", CN);
     }
     /* readv stops at the first bad iovec but keeps what was copied before it. */
     {
-        struct iovec iov[2] = { { buf, 20 }, { cls[C_UNMAPPED].p, 100 } };
+        struct iovec iov[2] = {{buf, 20}, {cls[C_UNMAPPED].p, 100}};
         EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_readv, fd, iov, 2)), 20, 0,
                "readv second iov_base=unmapped");
     }
@@ -198,7 +207,7 @@ static void test_output_buffers(void)
     /* rem is written only when the sleep is interrupted. */
     FOR_CLASSES
     {
-        struct timespec req = { 0, 1000 };
+        struct timespec req = {0, 1000};
         EXPECT(syscall(SYS_nanosleep, &req, P), 0, 0, "nanosleep rem=%s", CN);
     }
     ALL("getrlimit rlim", syscall(SYS_getrlimit, RLIMIT_NOFILE, P), EF, EF);
@@ -242,13 +251,13 @@ static void test_input_buffers(void)
     {
         refill();
         EXPECT(syscall(SYS_writev, fd, P, 1), EF, EFAULT, "writev iov=%s", CN);
-        struct iovec iov = { P, 100 };
+        struct iovec iov = {P, 100};
         EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_writev, fd, &iov, 1)), want_for(ci, EF, 10),
                EFAULT, "writev iov_base=%s", CN);
     }
     {
         char ok[20] = "0123456789abcdefghi";
-        struct iovec iov[2] = { { ok, 20 }, { cls[C_UNMAPPED].p, 100 } };
+        struct iovec iov[2] = {{ok, 20}, {cls[C_UNMAPPED].p, 100}};
         EXPECT((lseek(fd, 0, SEEK_SET), syscall(SYS_writev, fd, iov, 2)), 20, 0,
                "writev second iov_base=unmapped");
     }
@@ -313,31 +322,43 @@ static void test_execve(void)
 {
     FOR_CLASSES
     {
-        char *argv[] = { "--probe", NULL };
-        char *envp[] = { "KILN_UACCESS_PROBE=1", NULL };
+        char *argv[] = {"--probe", NULL};
+        char *envp[] = {"KILN_UACCESS_PROBE=1", NULL};
         struct {
             const char *what;
             int runs_if_null;
-        } k[] = { { "execve path", 0 }, { "execve argv", 1 }, { "execve argv[1]", 1 },
-                  { "execve envp", 1 }, { "execve envp[0]", 1 } };
+        } k[] = {{"execve path", 0},
+                 {"execve argv", 1},
+                 {"execve argv[1]", 1},
+                 {"execve envp", 1},
+                 {"execve envp[0]", 1}};
         for (int j = 0; j < 5; j++) {
             refill();
             pid_t pid = fork();
             if (pid == 0) {
-                char *a2[] = { "--probe", P, NULL };
-                char *e2[] = { P, "KILN_UACCESS_PROBE=1", NULL };
+                char *a2[] = {"--probe", P, NULL};
+                char *e2[] = {P, "KILN_UACCESS_PROBE=1", NULL};
                 switch (j) {
-                case 0: syscall(SYS_execve, P, argv, envp); break;
-                case 1: syscall(SYS_execve, self, P, envp); break;
-                case 2: syscall(SYS_execve, self, a2, envp); break;
-                case 3: syscall(SYS_execve, self, argv, P); break;
-                case 4: syscall(SYS_execve, self, argv, e2); break;
+                case 0:
+                    syscall(SYS_execve, P, argv, envp);
+                    break;
+                case 1:
+                    syscall(SYS_execve, self, P, envp);
+                    break;
+                case 2:
+                    syscall(SYS_execve, self, a2, envp);
+                    break;
+                case 3:
+                    syscall(SYS_execve, self, argv, P);
+                    break;
+                case 4:
+                    syscall(SYS_execve, self, argv, e2);
+                    break;
                 }
                 _exit(errno == EFAULT ? 14 : 100 + (errno & 127));
             }
             int want = (ci == C_NULL && k[j].runs_if_null) ? 77 : 14;
-            expect_exit(pid, want, "%s=%s (%s)", k[j].what, CN,
-                        want == 77 ? "runs" : "EFAULT");
+            expect_exit(pid, want, "%s=%s (%s)", k[j].what, CN, want == 77 ? "runs" : "EFAULT");
         }
     }
 }

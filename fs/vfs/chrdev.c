@@ -1,0 +1,124 @@
+/* Character device registry and anonymous files. */
+#include <fs/chrdev.h>
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/kmalloc.h>
+
+#include "vfs_internal.h"
+
+#define CHRDEV_MAX 32
+
+static const struct chrdev *chrdevs[CHRDEV_MAX];
+static u32 nr_chrdevs;
+
+int chrdev_register(const struct chrdev *d)
+{
+    int err = 0;
+
+    vfs_lock();
+    if (chrdev_find(d->major, d->minor)) {
+        err = -EEXIST;
+    } else if (nr_chrdevs == CHRDEV_MAX) {
+        err = -ENOSPC;
+    } else {
+        chrdevs[nr_chrdevs++] = d;
+    }
+    vfs_unlock();
+    return err;
+}
+
+const struct chrdev *chrdev_find(u32 major, u32 minor)
+{
+    for (u32 i = 0; i < nr_chrdevs; i++) {
+        if (chrdevs[i]->major == major && chrdevs[i]->minor == minor) {
+            return chrdevs[i];
+        }
+    }
+    return NULL;
+}
+
+void chrdev_for_each(void (*fn)(const struct chrdev *d, void *arg), void *arg)
+{
+    for (u32 i = 0; i < nr_chrdevs; i++) {
+        fn(chrdevs[i], arg);
+    }
+}
+
+/* Anonymous inodes live on one superblock that is never mounted. */
+static const struct fs_type anon_fs_type = {.name = "anon_inodefs"};
+static struct super_block anon_sb = {
+    .type = &anon_fs_type,
+    .dev_minor = 0,
+    .magic = 0x09041934,
+    .next_ino = 1,
+};
+
+static int anon_file(u32 mode, u32 major, u32 minor, const struct file_ops *ops, void *private,
+                     u32 fmode, int flags, struct file **out)
+{
+    struct inode *inode;
+    struct dentry *d;
+    struct file *f;
+    int err = 0;
+
+    vfs_lock();
+    inode = inode_alloc(&anon_sb, mode);
+    d = inode ? d_make_root(&anon_sb, inode) : NULL;
+    if (!d) {
+        if (inode) {
+            iput(inode);
+        }
+        err = -ENOMEM;
+        goto out;
+    }
+    inode->rdev_major = major;
+    inode->rdev_minor = minor;
+    f = file_alloc(d, fmode, (u32)flags, ops);
+    dput(d);
+    if (!f) {
+        err = -ENOMEM;
+        goto out;
+    }
+    f->private = private;
+    if (ops->open) {
+        err = ops->open(inode, f);
+        if (err) {
+            static const struct file_ops none;
+            f->ops = &none;
+            file_put(f);
+            goto out;
+        }
+    }
+    *out = f;
+out:
+    vfs_unlock();
+    return err;
+}
+
+int chrdev_open_anon(u32 major, u32 minor, int flags, struct file **out)
+{
+    const struct chrdev *cd = chrdev_find(major, minor);
+    u32 fmode;
+
+    if (!cd) {
+        return -ENXIO;
+    }
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY:
+        fmode = FMODE_READ;
+        break;
+    case O_WRONLY:
+        fmode = FMODE_WRITE;
+        break;
+    default:
+        fmode = FMODE_READ | FMODE_WRITE;
+        break;
+    }
+    return anon_file(S_IFCHR | 0600, major, minor, cd->fops, NULL, fmode, flags, out);
+}
+
+int anon_file_create(const struct file_ops *ops, void *private, u32 mode, u32 fmode, int flags,
+                     struct file **out)
+{
+    return anon_file(mode, 0, 0, ops, private, fmode, flags, out);
+}

@@ -1,0 +1,66 @@
+/* Host fake of the uaccess helpers: user addresses are host addresses.
+ * NULL, addresses below 4096 and the page at FAKE_BAD_UADDR (0xdead0000)
+ * fault with -EFAULT, as an unmapped user page would. */
+#include <arch/x86_64/uaccess.h>
+#include <kernel/errno.h>
+#include <string.h>
+
+#include "fakes/vfs_fakes.h"
+
+static bool byte_faults(u64 a)
+{
+    return a < 4096 || a >= USER_SPACE_TOP || (a >= FAKE_BAD_UADDR && a < FAKE_BAD_UADDR + 4096);
+}
+
+static bool range_faults(u64 a, size_t n)
+{
+    if (n == 0) {
+        return false;
+    }
+    if (!user_range_ok(uptr(a), n)) {
+        return true;
+    }
+    return byte_faults(a) || byte_faults(a + n - 1) ||
+           (a < FAKE_BAD_UADDR + 4096 && a + n > FAKE_BAD_UADDR);
+}
+
+int copy_from_user(void *dst, uptr_t src, size_t n)
+{
+    if (range_faults(src.addr, n)) {
+        return -EFAULT;
+    }
+    memcpy(dst, (const void *)src.addr, n);
+    return 0;
+}
+
+int copy_to_user(uptr_t dst, const void *src, size_t n)
+{
+    if (range_faults(dst.addr, n)) {
+        return -EFAULT;
+    }
+    memcpy((void *)dst.addr, src, n);
+    return 0;
+}
+
+int clear_user(uptr_t dst, size_t n)
+{
+    if (range_faults(dst.addr, n)) {
+        return -EFAULT;
+    }
+    memset((void *)dst.addr, 0, n);
+    return 0;
+}
+
+long strncpy_from_user(char *dst, uptr_t src, size_t max)
+{
+    for (size_t i = 0; i < max; i++) {
+        if (byte_faults(src.addr + i)) {
+            return -EFAULT;
+        }
+        dst[i] = ((const char *)src.addr)[i];
+        if (dst[i] == '\0') {
+            return (long)i;
+        }
+    }
+    return -ENAMETOOLONG;
+}

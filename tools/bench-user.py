@@ -1,0 +1,574 @@
+#!/usr/bin/env python3
+"""User-space figures, Kiln next to Debian's Linux in the same QEMU
+(`make bench-user`). Prints, never asserts.
+
+  - the in-guest benchmark (userland/bench/bench.c, /bench/run in the
+    initramfs): getpid round trip (ns), fork+exit+wait (us), fork+execve+wait
+    of a static hello (us), 64 MiB anonymous mmap touch (ms). Kiln boots its
+    ISO with init=/bench/run; Linux boots -kernel/-initrd with the same
+    initramfs and rdinit=/bench/run. Runs alternate (K, L, K, L ...) because
+    the host's speed drifts; each figure is the median over the runs of the
+    guest's own median.
+  - boot to the BusyBox shell prompt (s), both through a GRUB ISO built the
+    same way (timeout 0, serial output only), init=/init: QEMU start until
+    the prompt appears on the serial console; the shell must then answer
+    `echo BENCH-SHELL-$((6*7))`.
+  - the smallest -m that reaches that shell: Kiln through its ISO, 1 MiB
+    steps from 4 to 64 MiB then 128 KiB steps below the first success;
+    Linux with -kernel/-initrd, 8 MiB steps.
+
+Every QEMU run is TCG with a hard timeout (and a silence timeout); serial
+logs go to build/bench-user/. A figure Kiln does not reach prints
+`n/a` and a note with the reason and the log.
+"""
+import argparse
+import glob
+import os
+import re
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "build", "bench-user")
+INITRAMFS = os.path.join(ROOT, "build", "initramfs.cpio")
+KILN_ELF = os.path.join(ROOT, "build", "kiln.elf")
+LINUX_DIR = os.path.join(ROOT, "build", "linux")
+QEMU = ["qemu-system-x86_64", "-cpu", "max", "-display", "none", "-monitor", "none",
+        "-serial", "stdio", "-no-reboot", "-nic", "none",
+        "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+LINUX_APPEND = "console=ttyS0 panic=-1 quiet"
+
+FIGURES = [  # (key, label, unit)
+    ("getpid_ns", "getpid round trip", "ns"),
+    ("fork_exit_wait_us", "fork+exit+wait", "us"),
+    ("fork_execve_wait_us", "fork+execve+wait (static hello)", "us"),
+    ("mmap64_touch_ms", "64 MiB anon mmap touch", "ms"),
+    ("shell_s", "boot to shell prompt (ISO)", "s"),
+    ("mem_mib", "smallest -m reaching the shell", "MiB"),
+]
+
+PROBE = b"echo BENCH-SHELL-$((6*7))\n"
+PROBE_ANSWER = re.compile(rb"BENCH-SHELL-42")
+# The prompt: PS1 from userland/rootfs/etc/profile ('\u@\h:\w\$ ') anywhere,
+# or any line that ends the output so far with '# ' or '$ '.
+PROMPT_PS1 = re.compile(rb"[^\s@]+@[^\s:]+:[^\n]*?[#$] ")
+PROMPT_END = re.compile(rb"(?:^|\n)[^\n]*[#$] $")
+
+
+def progress(msg):
+    print(msg, flush=True)
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+class Boot:
+    """One QEMU run: times of markers (s from QEMU start), text, why it ended."""
+
+    def __init__(self, log_path):
+        self.log_path = log_path
+        self.times = {}
+        self.text = b""
+        self.status = None
+        self.reason = ""
+        self.elapsed = 0.0
+
+
+def boot(cmd, log_path, timeout, silence, done=None, reject=None, shell=False, probe_wait=15):
+    """Runs QEMU until `done` matches (or, with shell=True, until the shell
+    answers the probe), `reject` matches, QEMU exits, or a timeout. Never
+    hangs: hard `timeout` overall, `silence` seconds without output."""
+    b = Boot(log_path)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, cwd=ROOT)
+    last_out = start
+    raw = b""
+    probe_sent_at = None
+    rejected_at = None
+    try:
+        with open(log_path, "wb") as logf:
+            while True:
+                now = time.monotonic()
+                if rejected_at is not None and now - rejected_at > 0.5:
+                    break
+                if now - start >= timeout:
+                    b.reason = "timeout after %d s" % timeout
+                    break
+                if now - last_out >= silence:
+                    b.reason = "no output for %d s" % silence
+                    break
+                if probe_sent_at is not None and now - probe_sent_at >= probe_wait:
+                    b.reason = "prompt seen but the shell did not answer within %d s" % probe_wait
+                    break
+                r, _, _ = select.select([proc.stdout], [], [], 0.05)
+                if r:
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        b.reason = "QEMU exited"
+                        break
+                    now = time.monotonic()
+                    last_out = now
+                    raw += chunk
+                    logf.write(chunk)
+                    logf.flush()
+                    b.text = raw.replace(b"\r", b"")
+                    if reject and rejected_at is None and reject.search(b.text):
+                        rejected_at = now  # read on briefly: the whole line, the dump
+                    if rejected_at is not None:
+                        continue
+                    if done and done.search(b.text):
+                        b.times["done"] = now - start
+                        b.reason = "done"
+                        break
+                    if shell:
+                        if "prompt" not in b.times and (PROMPT_PS1.search(b.text) or
+                                                        PROMPT_END.search(b.text)):
+                            b.times["prompt"] = now - start
+                            proc.stdin.write(PROBE)
+                            proc.stdin.flush()
+                            probe_sent_at = now
+                        if probe_sent_at is not None and PROBE_ANSWER.search(b.text):
+                            b.times["shell"] = now - start
+                            b.reason = "done"
+                            break
+                elif proc.poll() is not None:
+                    b.reason = "QEMU exited"
+                    break
+    except (BrokenPipeError, OSError) as e:
+        b.reason = "QEMU I/O error: %s" % e
+    if rejected_at is not None:
+        b.reason = "log shows %r" % reject.search(b.text).group(0).decode("utf-8", "replace")
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        b.status = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        b.status = None
+    if b.reason == "QEMU exited":
+        b.reason = "QEMU exited with status %s" % b.status
+    b.elapsed = time.monotonic() - start
+    return b
+
+
+# ---- building the images ----------------------------------------------------
+
+def run_quiet(cmd, log_path):
+    with open(log_path, "wb") as f:
+        return subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT).returncode == 0
+
+
+def kiln_iso(path, cmdline):
+    return run_quiet(["bash", "tools/mkiso.sh", path, cmdline, INITRAMFS], path + ".log")
+
+
+def linux_iso(path, vmlinuz, cmdline):
+    """A GRUB ISO for Linux built like tools/mkiso.sh builds Kiln's: the same
+    menu settings (timeout 0, serial output only), `linux`/`initrd` in place
+    of `multiboot2`/`module2`, the same initramfs."""
+    stage = tempfile.mkdtemp(prefix="kiln-linux-iso.")
+    try:
+        os.makedirs(os.path.join(stage, "boot", "grub"))
+        shutil.copy(vmlinuz, os.path.join(stage, "boot", "vmlinuz"))
+        shutil.copy(INITRAMFS, os.path.join(stage, "boot", "initramfs.cpio"))
+        with open(os.path.join(stage, "boot", "grub", "grub.cfg"), "w") as f:
+            f.write("set timeout=0\nset timeout_style=hidden\n"
+                    "serial --unit=0 --speed=115200\nterminal_output serial console\n"
+                    "menuentry \"Linux\" {\n    linux /boot/vmlinuz %s\n"
+                    "    initrd /boot/initramfs.cpio\n    boot\n}\n" % cmdline)
+        mods = ("linux normal serial terminal iso9660 biosdisk echo test halt part_acorn "
+                "part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos "
+                "part_plan part_sun part_sunpc")
+        return run_quiet(["grub-mkrescue", "-o", path, "--install-modules=" + mods,
+                          "--locales=", "--fonts=", "--themes=", stage], path + ".log")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def find_vmlinuz():
+    """Debian's kernel (linux-image-amd64), kept in build/linux/ as
+    tools/run-usertests-linux.sh keeps it; downloaded once if missing."""
+    found = sorted(glob.glob(os.path.join(LINUX_DIR, "vmlinuz-*")))
+    if found:
+        return found[0], None
+    os.makedirs(LINUX_DIR, exist_ok=True)
+    dep = subprocess.run(["apt-cache", "depends", "linux-image-amd64"], capture_output=True,
+                         text=True).stdout
+    m = re.search(r"Depends: (linux-image-[0-9]\S*)", dep)
+    if not m:
+        return None, "cannot resolve linux-image-amd64 (apt-get update?)"
+    pkg = m.group(1)
+    progress("linux: downloading %s" % pkg)
+    if subprocess.run(["apt-get", "download", "-qq", pkg], cwd=LINUX_DIR,
+                      capture_output=True).returncode != 0:
+        return None, "apt-get download %s failed" % pkg
+    debs = glob.glob(os.path.join(LINUX_DIR, pkg + "_*.deb"))
+    if not debs:
+        return None, "apt-get download %s gave no .deb" % pkg
+    tmp = tempfile.mkdtemp(prefix="kiln-linux-deb.")
+    try:
+        subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' --wildcards './boot/vmlinuz-*'"
+                       % (debs[0], tmp), shell=True, check=True)
+        for v in glob.glob(os.path.join(tmp, "boot", "vmlinuz-*")):
+            shutil.move(v, LINUX_DIR)
+    except subprocess.CalledProcessError:
+        return None, "cannot unpack %s" % debs[0]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for d in debs:
+            os.remove(d)
+    found = sorted(glob.glob(os.path.join(LINUX_DIR, "vmlinuz-*")))
+    return (found[0], None) if found else (None, "no vmlinuz in %s" % pkg)
+
+
+def initramfs_has_bench():
+    try:
+        out = subprocess.run(["cpio", "-it", "--quiet"], stdin=open(INITRAMFS, "rb"),
+                             capture_output=True, text=True).stdout.split()
+    except OSError:
+        return False
+    return "bench/run" in out and "bench/bench" in out and "bench/hello" in out
+
+
+# ---- the figures -----------------------------------------------------------
+
+BENCH_LINE = re.compile(rb"^BENCH (\S+) (.*)$", re.M)
+
+
+def parse_bench(text):
+    vals, errs = {}, []
+    for m in BENCH_LINE.finditer(text):
+        key, rest = m.group(1).decode(), m.group(2).decode("utf-8", "replace").strip()
+        first = rest.split()[0] if rest else ""
+        try:
+            vals[key] = float(first)
+        except ValueError:
+            if key not in ("START", "DONE"):
+                errs.append("%s: %s" % (key, rest))
+    return vals, errs
+
+
+class Side:
+    """Results for one kernel: values per figure, and notes."""
+
+    def __init__(self, name):
+        self.name = name
+        self.values = {k: [] for k, _, _ in FIGURES}
+        self.why = {}       # figure -> reason it is n/a
+        self.notes = []
+        self.disabled = None  # reason the whole side is off
+
+    def fail(self, keys, reason):
+        for k in keys:
+            if not self.values[k]:
+                self.why.setdefault(k, reason)
+
+
+BENCH_KEYS = [k for k, _, _ in FIGURES[:4]]
+
+
+def bench_run(side, cmd, log, timeout, silence):
+    b = boot(cmd, log, timeout, silence, done=re.compile(rb"^BENCH DONE", re.M),
+             reject=REJECT[side.name])
+    vals, errs = parse_bench(b.text)
+    for k in BENCH_KEYS:
+        if k in vals:
+            side.values[k].append(vals[k])
+    got = [k for k in BENCH_KEYS if k in vals]
+    for e in errs:
+        note = "%s bench: %s (log %s)" % (side.name, e, rel(log))
+        if note not in side.notes:
+            side.notes.append(note)
+    if "done" not in b.times:
+        side.fail(BENCH_KEYS, "did not reach BENCH DONE: %s; log %s" % (b.reason, rel(log)))
+    else:
+        side.fail(BENCH_KEYS, "figure not measured in the guest; log %s" % rel(log))
+    progress("  %s bench: %s in %.1f s, %d/%d figures%s" % (
+        side.name, "done" if "done" in b.times else "FAILED (%s)" % b.reason, b.elapsed,
+        len(got), len(BENCH_KEYS), "" if "done" in b.times else "; log " + rel(log)))
+    return bool(got) or "done" in b.times
+
+
+def shell_run(side, cmd, log, timeout, silence):
+    b = boot(cmd, log, timeout, silence, reject=REJECT[side.name], shell=True)
+    if "shell" in b.times:
+        side.values["shell_s"].append(b.times["prompt"])
+        progress("  %s shell: prompt after %.2f s" % (side.name, b.times["prompt"]))
+        return True
+    what = "the shell prompt" if "prompt" not in b.times else "a working shell"
+    side.fail(["shell_s"], "did not reach %s: %s; log %s" % (what, b.reason, rel(log)))
+    progress("  %s shell: FAILED (%s); log %s" % (side.name, b.reason, rel(log)))
+    return False
+
+
+REJECT = {
+    # "no user space yet": a kernel without user space says so and waits.
+    "Kiln": re.compile(rb"KERNEL PANIC[^\n]*|kiln: no user space[^\n]*"),
+    "Linux": re.compile(rb"Kernel panic[^\n]*"),
+}
+
+
+def mem_scan_kiln(side, iso, per_boot, budget):
+    t0 = time.monotonic()
+    tried, why = {}, {}
+
+    def ok(kib):
+        if kib not in tried:
+            log = os.path.join(OUT, "kiln-mem-%dK.log" % kib)
+            b = boot(QEMU + ["-boot", "d", "-cdrom", iso, "-m", "%dK" % kib], log, per_boot,
+                     per_boot, reject=REJECT["Kiln"], shell=True, probe_wait=10)
+            tried[kib] = "shell" in b.times
+            why[kib] = b.reason
+            progress("  Kiln -m %dK: %s" % (kib, "shell" if tried[kib] else "no (%s)" % b.reason))
+        return tried[kib]
+
+    def over():
+        return time.monotonic() - t0 > budget
+
+    top = 64 * 1024
+    if not ok(top):
+        side.fail(["mem_mib"], "did not reach the shell at -m 64M: %s; log %s"
+                  % (why[top], rel(os.path.join(OUT, "kiln-mem-%dK.log" % top))))
+        return
+    coarse = None
+    for kib in range(4 * 1024, top + 1, 1024):
+        if over():
+            side.fail(["mem_mib"], "scan budget of %d s spent below %d KiB" % (budget, kib))
+            return
+        if ok(kib):
+            coarse = kib
+            break
+    found = coarse
+    for kib in range(max(4 * 1024, coarse - 1024 + 128), coarse, 128):
+        if over():
+            side.notes.append("Kiln -m scan: budget spent in the 128 KiB steps; "
+                              "figure is the 1 MiB step")
+            break
+        if ok(kib):
+            found = kib
+            break
+    side.values["mem_mib"].append(found / 1024)
+    side.notes.append("Kiln smallest -m: %d KiB (scan: 1 MiB steps from 4 MiB, then 128 KiB "
+                      "steps; through the ISO)" % found)
+
+
+def mem_scan_linux(side, vmlinuz, mem_top, per_boot, budget):
+    t0 = time.monotonic()
+    for mib in range(8, mem_top + 1, 8):
+        if time.monotonic() - t0 > budget:
+            side.fail(["mem_mib"], "scan budget of %d s spent below %d MiB" % (budget, mib))
+            return
+        log = os.path.join(OUT, "linux-mem-%dM.log" % mib)
+        cmd = QEMU + ["-kernel", vmlinuz, "-initrd", INITRAMFS, "-append", LINUX_APPEND,
+                      "-m", "%dM" % mib]
+        b = boot(cmd, log, per_boot, per_boot, reject=REJECT["Linux"], shell=True, probe_wait=15)
+        good = "shell" in b.times
+        progress("  Linux -m %dM: %s" % (mib, "shell" if good else "no (%s)" % b.reason))
+        if good:
+            side.values["mem_mib"].append(float(mib))
+            side.notes.append("Linux smallest -m: %d MiB (8 MiB steps, -kernel/-initrd)" % mib)
+            return
+    side.fail(["mem_mib"], "no shell up to %d MiB" % mem_top)
+
+
+# ---- output -----------------------------------------------------------------
+
+def fmt(v):
+    if v >= 100:
+        return "%.0f" % v
+    if v >= 10:
+        return "%.1f" % v
+    return "%.2f" % v
+
+
+def table(kiln, linux, runs_note):
+    notes = []
+
+    def cell(side, key):
+        xs = side.values[key]
+        if xs:
+            return fmt(statistics.median(xs)), statistics.median(xs)
+        why = side.disabled or side.why.get(key, "not measured")
+        if why.startswith("skipped"):
+            return "skipped", None
+        notes.append("%s %s: n/a (%s)" % (side.name, key, why))
+        return "n/a [%d]" % len(notes), None
+
+    print()
+    print("User-space figures, Kiln vs Linux (%s)" % runs_note)
+    hdr = "%-38s %12s %12s %11s  %s" % ("figure", "Kiln", "Linux", "Kiln/Linux", "goal <= Linux")
+    print(hdr)
+    print("-" * len(hdr))
+    for key, label, unit in FIGURES:
+        ks, kv = cell(kiln, key)
+        ls, lv = cell(linux, key)
+        if kv is not None and lv:
+            ratio = "%.2f" % (kv / lv)
+            goal = "met" if kv <= lv else "not met"
+        else:
+            ratio, goal = "-", "-"
+        print("%-38s %12s %12s %11s  %s" % ("%s (%s)" % (label, unit), ks, ls, ratio, goal))
+    for i, n in enumerate(notes, 1):
+        print("  [%d] %s" % (i, n))
+    print()
+    print("Per run (in-guest medians; boot times from QEMU start):")
+    for side in (kiln, linux):
+        for key, _, unit in FIGURES:
+            if side.values[key] and key != "mem_mib":
+                print("  %-5s %-20s %s" % (side.name, key, " ".join(fmt(v) for v in side.values[key])))
+    for side in (kiln, linux):
+        for n in side.notes:
+            print("  note: " + n)
+
+
+# ---- main --------------------------------------------------------------------
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=3, help="bench and shell boots per kernel (3)")
+    p.add_argument("--mem", default="256M", help="-m for the bench and shell boots (256M)")
+    p.add_argument("--skip-linux", action="store_true", help="Kiln only")
+    p.add_argument("--skip-kiln", action="store_true", help="Linux only")
+    p.add_argument("--skip-mem", action="store_true", help="no smallest -m scans")
+    p.add_argument("--skip-shell", action="store_true", help="no boot-to-shell timing")
+    p.add_argument("--no-build", action="store_true",
+                   help="use build/kiln.elf and build/initramfs.cpio as they are")
+    p.add_argument("--init", default="/bench/run", help="init for the bench boots (/bench/run)")
+    p.add_argument("--timeout", type=int, default=90, help="hard timeout per Kiln bench boot (90 s)")
+    p.add_argument("--budget", type=int, default=780,
+                   help="overall time budget in s (780): later steps shrink or are skipped")
+    args = p.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    for old in glob.glob(os.path.join(OUT, "*-*.log")):  # last run's serial logs
+        if re.search(r"-(bench|shell|mem)-[0-9]+[KM]?\.log$", old):
+            os.remove(old)
+    t_start = time.monotonic()
+
+    def left():
+        return args.budget - (time.monotonic() - t_start)
+
+    kiln, linux = Side("Kiln"), Side("Linux")
+    if args.skip_kiln:
+        kiln.disabled = "skipped"
+    if args.skip_linux:
+        linux.disabled = "skipped"
+
+    # Build: the initramfs is needed by both sides; the kernel only by Kiln.
+    if not args.no_build:
+        progress("build: build/initramfs.cpio (make userland)")
+        if not run_quiet(["make", "-s", "build/initramfs.cpio"], os.path.join(OUT, "build-initramfs.log")):
+            sys.exit("bench-user: make build/initramfs.cpio failed (see %s)"
+                     % rel(os.path.join(OUT, "build-initramfs.log")))
+        if not kiln.disabled:
+            progress("build: build/kiln.elf")
+            log = os.path.join(OUT, "build-kiln.log")
+            if not run_quiet(["make", "-s", "build/kiln.elf"], log):
+                kiln.disabled = "make build/kiln.elf failed; log %s" % rel(log)
+    if not os.path.exists(INITRAMFS) or not initramfs_has_bench():
+        sys.exit("bench-user: %s has no /bench/{run,bench,hello}: run `make userland "
+                 "build/initramfs.cpio`" % rel(INITRAMFS))
+    if not kiln.disabled and not os.path.exists(KILN_ELF):
+        kiln.disabled = "no build/kiln.elf"
+
+    vmlinuz = None
+    if not linux.disabled:
+        vmlinuz, err = find_vmlinuz()
+        if not vmlinuz:
+            linux.disabled = err
+
+    # Images.
+    kiln_bench_iso = os.path.join(OUT, "kiln-bench.iso")
+    kiln_shell_iso = os.path.join(OUT, "kiln-shell.iso")
+    linux_shell_iso = os.path.join(OUT, "linux-shell.iso")
+    linux_shell_via = "ISO"
+    if not kiln.disabled:
+        progress("build: Kiln ISOs (init=%s, and the normal init)" % args.init)
+        if not (kiln_iso(kiln_bench_iso, "console=ttyS0 init=%s" % args.init) and
+                kiln_iso(kiln_shell_iso, "console=ttyS0")):
+            kiln.disabled = "tools/mkiso.sh failed; log %s.log" % rel(kiln_bench_iso)
+    if not linux.disabled and not args.skip_shell:
+        progress("build: Linux ISO (%s, same initramfs)" % os.path.basename(vmlinuz))
+        if not linux_iso(linux_shell_iso, vmlinuz, LINUX_APPEND):
+            linux_shell_via = "-kernel"
+            linux.notes.append("Linux ISO build failed (log %s.log): boot to shell measured with "
+                               "-kernel/-initrd" % rel(linux_shell_iso))
+
+    kiln_bench_cmd = QEMU + ["-boot", "d", "-cdrom", kiln_bench_iso, "-m", args.mem]
+    linux_bench_cmd = (QEMU + ["-kernel", vmlinuz or "", "-initrd", INITRAMFS, "-append",
+                               "%s rdinit=%s" % (LINUX_APPEND, args.init), "-m", args.mem])
+    kiln_shell_cmd = QEMU + ["-boot", "d", "-cdrom", kiln_shell_iso, "-m", args.mem]
+    if linux_shell_via == "ISO":
+        linux_shell_cmd = QEMU + ["-boot", "d", "-cdrom", linux_shell_iso, "-m", args.mem]
+    else:
+        linux_shell_cmd = QEMU + ["-kernel", vmlinuz or "", "-initrd", INITRAMFS,
+                                  "-append", LINUX_APPEND, "-m", args.mem]
+
+    # 1. The benchmark, interleaved. A Kiln run that produced nothing is not
+    #    repeated (it would fail the same way, slowly).
+    progress("bench: %d run(s) per kernel, interleaved, -m %s" % (args.runs, args.mem))
+    kiln_on = not kiln.disabled
+    for i in range(1, args.runs + 1):
+        if left() < 300:
+            progress("bench: time budget: stopping after %d run(s)" % (i - 1))
+            break
+        if kiln_on:
+            kiln_on = bench_run(kiln, kiln_bench_cmd, os.path.join(OUT, "kiln-bench-%d.log" % i),
+                                args.timeout, 45)
+            if not kiln_on and i < args.runs:
+                kiln.notes.append("Kiln bench: no further runs after run %d measured nothing" % i)
+        if not linux.disabled:
+            bench_run(linux, linux_bench_cmd, os.path.join(OUT, "linux-bench-%d.log" % i),
+                      args.timeout + 60, 60)
+
+    # 2. Boot to the shell prompt, interleaved.
+    if args.skip_shell:
+        kiln.why["shell_s"] = linux.why["shell_s"] = "skipped (--skip-shell)"
+    else:
+        progress("shell: %d boot(s) per kernel to the BusyBox prompt (Kiln: ISO, Linux: %s)"
+                 % (args.runs, linux_shell_via))
+        kiln_shell = not kiln.disabled
+        for i in range(1, args.runs + 1):
+            if left() < 200:
+                progress("shell: time budget: stopping after %d run(s)" % (i - 1))
+                break
+            if kiln_shell:
+                kiln_shell = shell_run(kiln, kiln_shell_cmd,
+                                       os.path.join(OUT, "kiln-shell-%d.log" % i), 30, 30)
+            if not linux.disabled:
+                shell_run(linux, linux_shell_cmd, os.path.join(OUT, "linux-shell-%d.log" % i),
+                          120, 60)
+        if linux_shell_via != "ISO" and not linux.disabled:
+            linux.notes.append("Linux boot to shell: -kernel/-initrd, not through an ISO")
+        if not linux.disabled:
+            linux.notes.append("Linux command line: %s (shell: init=/init, BusyBox init as "
+                               "on Kiln)" % LINUX_APPEND)
+
+    # 3. Smallest -m.
+    if args.skip_mem:
+        kiln.why["mem_mib"] = linux.why["mem_mib"] = "skipped (--skip-mem)"
+    else:
+        if not kiln.disabled:
+            progress("mem: Kiln, smallest -m reaching the shell (through the ISO)")
+            mem_scan_kiln(kiln, kiln_shell_iso, 15,
+                          max(30, min(240, left() - (150 if not linux.disabled else 0))))
+        if not linux.disabled:
+            progress("mem: Linux, smallest -m reaching the shell (8 MiB steps, -kernel)")
+            mem_top = 256
+            m = re.match(r"^(\d+)([MG]?)$", args.mem)
+            if m:
+                mem_top = int(m.group(1)) * (1024 if m.group(2) == "G" else 1)
+            mem_scan_linux(linux, vmlinuz, max(mem_top, 8), 60, max(30, min(180, left())))
+
+    table(kiln, linux, "QEMU TCG, -cpu max, -m %s, %d run(s) each, %.0f s in all; logs in %s"
+          % (args.mem, args.runs, time.monotonic() - t_start, rel(OUT)))
+
+
+if __name__ == "__main__":
+    main()
