@@ -11,13 +11,9 @@
 #include <kernel/timekeeping.h>
 #include <kernel/vm.h>
 
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGSEGV 11
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 
 struct vector_handler {
     irq_handler_fn fn;
@@ -210,16 +206,36 @@ static void user_fault(struct trap_frame *f)
 {
     struct process *p = current_process();
     int sig = exception_signal(f->vector);
-    printk(LOG_INFO, "%s[%d]: %s at ip %016llx sp %016llx addr %016llx error %llx\n",
+    printk(LOG_DEBUG, "%s[%d]: %s at ip %016llx sp %016llx addr %016llx error %llx\n",
            p ? p->comm : "?", p ? p->pid : 0, exception_name(f->vector),
            (unsigned long long)f->rip, (unsigned long long)f->rsp,
            (unsigned long long)read_cr2(), (unsigned long long)f->error_code);
     if (!p) {
         panic("user-mode %s without a process", exception_name(f->vector));
     }
-    /* Signal delivery arrives with the next issue: the default action. */
-    irq_enable();
-    process_exit(sig);
+    /* A fault that cannot be handled (blocked or ignored) kills, as on Linux. */
+    struct k_sigaction *act = &p->sig.actions[sig - 1];
+    if ((p->sig.blocked & SIGBIT(sig)) || act->handler == SIG_IGN) {
+        act->handler = SIG_DFL;
+        p->sig.blocked &= ~SIGBIT(sig);
+    }
+    struct sig_info info = { 0, 0, 0, 0, read_cr2() };
+    if (f->vector == VEC_PAGE_FAULT) {
+        info.code = (f->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+    } else if (f->vector == VEC_INVALID_OPCODE) {
+        info.code = ILL_ILLOPN;
+        info.addr = f->rip;
+    } else if (f->vector == VEC_DIVIDE) {
+        info.code = FPE_INTDIV;
+        info.addr = f->rip;
+    } else if (f->vector == VEC_BREAKPOINT) {
+        info.code = TRAP_BRKPT;
+        info.addr = f->rip;
+    } else {
+        info.code = SI_KERNEL;
+        info.addr = 0;
+    }
+    signal_send(p, sig, &info);
 }
 
 void trap_dispatch(struct trap_frame *f)
@@ -232,6 +248,8 @@ void trap_dispatch(struct trap_frame *f)
         if (f->cs & 3) {
             current_thread()->user_frame = f;
             user_fault(f);
+            signal_deliver(f, false);
+            return;
         }
         kernel_fault(f);
         return;
@@ -250,5 +268,8 @@ void trap_dispatch(struct trap_frame *f)
     lapic_eoi();
     if (f->rflags & RFLAGS_IF) {
         sched_preempt_point();
+    }
+    if ((f->cs & 3) && current_process() && current_process()->sig.pending) {
+        signal_deliver(f, false);
     }
 }

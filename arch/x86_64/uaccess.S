@@ -26,17 +26,16 @@
 .endm
 
 .text
-/* long uaccess_copy(void *dst, const void *src, size_t n): 0 or -EFAULT */
+/* size_t uaccess_copy(void *dst, const void *src, size_t n): the number of
+ * bytes NOT copied (0 on success). rep movsb stops at the faulting byte
+ * with rcx counting what is left. */
 .global uaccess_copy
 uaccess_copy:
     UACCESS_OPEN
     movq %rdx, %rcx
 1:  rep movsb
-    UACCESS_CLOSE
-    xorl %eax, %eax
-    ret
 2:  UACCESS_CLOSE
-    movq $-EFAULT, %rax
+    movq %rcx, %rax
     ret
     EX_ENTRY 1b, 2b
 

@@ -5,7 +5,7 @@
 /* Set by cpu_init when SMAP is enabled: stac/clac are only valid then. */
 bool uaccess_smap;
 
-long uaccess_copy(void *dst, const void *src, size_t n);
+size_t uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_clear(void *dst, size_t n);
 long uaccess_strncpy(char *dst, const char *src, size_t max);
 
@@ -17,7 +17,7 @@ int copy_from_user(void *dst, uptr_t src, size_t n)
     if (!user_range_ok(src, n)) {
         return -EFAULT;
     }
-    return (int)uaccess_copy(dst, (const void *)src.addr, n);
+    return uaccess_copy(dst, (const void *)src.addr, n) ? -EFAULT : 0;
 }
 
 int copy_to_user(uptr_t dst, const void *src, size_t n)
@@ -28,7 +28,28 @@ int copy_to_user(uptr_t dst, const void *src, size_t n)
     if (!user_range_ok(dst, n)) {
         return -EFAULT;
     }
-    return (int)uaccess_copy((void *)dst.addr, src, n);
+    return uaccess_copy((void *)dst.addr, src, n) ? -EFAULT : 0;
+}
+
+/* The part of the range below the top of user space (0 if none). */
+static size_t user_prefix(uptr_t p, size_t n)
+{
+    if (p.addr >= USER_SPACE_TOP) {
+        return 0;
+    }
+    return n < USER_SPACE_TOP - p.addr ? n : USER_SPACE_TOP - p.addr;
+}
+
+size_t copy_from_user_partial(void *dst, uptr_t src, size_t n)
+{
+    size_t ok = user_prefix(src, n);
+    return ok - uaccess_copy(dst, (const void *)src.addr, ok);
+}
+
+size_t copy_to_user_partial(uptr_t dst, const void *src, size_t n)
+{
+    size_t ok = user_prefix(dst, n);
+    return ok - uaccess_copy((void *)dst.addr, src, ok);
 }
 
 int clear_user(uptr_t dst, size_t n)

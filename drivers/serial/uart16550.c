@@ -6,6 +6,7 @@
 #include <arch/x86_64/trap.h>
 #include <drivers/serial.h>
 #include <kernel/compiler.h>
+#include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
@@ -145,6 +146,7 @@ static void uart_irq(void *ctx)
     spin_unlock_irqrestore(&uart.lock, flags);
     if (got) {
         wake_up(&rx_wait);
+        poll_notify();
     }
 }
 
@@ -175,7 +177,9 @@ size_t serial_read_nonblock(char *buf, size_t len)
 
 size_t serial_read(char *buf, size_t len)
 {
-    size_t n;
-    wait_event(rx_wait, (n = serial_read_nonblock(buf, len)) > 0);
+    size_t n = 0;
+    if (wait_event_interruptible(rx_wait, (n = serial_read_nonblock(buf, len)) > 0) < 0) {
+        return 0; /* a signal arrived first */
+    }
     return n;
 }

@@ -9,6 +9,7 @@
 #include <fs/devfs.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
+#include <kernel/signal.h>
 #include <kernel/process.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
@@ -224,7 +225,7 @@ static long console_read(struct file *f, struct iobuf *b, u64 *pos)
         size_t got = (f->flags & O_NONBLOCK) ? serial_read_nonblock(buf, sizeof(buf))
                                              : serial_read(buf, sizeof(buf));
         if (got == 0) {
-            return -EAGAIN;
+            return (f->flags & O_NONBLOCK) ? -EAGAIN : -ERESTARTSYS;
         }
         input(buf, got);
     }

@@ -15,7 +15,8 @@ void serial_write(const char *s, size_t len);
 void serial_panic_mode(void);
 /* Reads up to len received bytes without blocking; returns the count. */
 size_t serial_read_nonblock(char *buf, size_t len);
-/* Blocks until at least one byte is received; returns the count. */
+/* Blocks until at least one byte is received; returns the count, or 0
+ * when a signal interrupts the wait. */
 size_t serial_read(char *buf, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #define KERNEL_PROCESS_H
 
 #include <kernel/list.h>
+#include <kernel/signal.h>
 #include <kernel/types.h>
 #include <kernel/wait.h>
 
@@ -55,6 +56,7 @@ struct process {
     u64 utime_ns, stime_ns;
     u64 cutime_ns, cstime_ns; /* of waited-for children */
     char comm[PROC_COMM_MAX];
+    struct signal_state sig;
     struct process *vfork_parent; /* woken when this child execs or exits */
     bool vfork_done;
 };

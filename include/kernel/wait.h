@@ -94,4 +94,26 @@ u64 schedule_timeout(u64 timeout_ns);
         __left;                                                                                    \
     })
 
+/* Like wait_event, but gives up with -ERESTARTSYS when a signal is
+ * pending; 0 when cond became true. */
+bool signal_pending(void);
+#define wait_event_interruptible(wq, cond)                                                         \
+    ({                                                                                             \
+        int __r = 0;                                                                               \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                   \
+        for (;;) {                                                                                 \
+            prepare_to_wait(&(wq), &__w);                                                          \
+            if (cond) {                                                                            \
+                break;                                                                             \
+            }                                                                                      \
+            if (signal_pending()) {                                                                \
+                __r = -512;                                                                        \
+                break;                                                                             \
+            }                                                                                      \
+            schedule();                                                                            \
+        }                                                                                          \
+        finish_wait(&(wq), &__w);                                                                  \
+        __r;                                                                                       \
+    })
+
 #endif

@@ -17,6 +17,7 @@
 #include <kernel/proc_fs.h>
 #include <kernel/random.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/vm.h>
@@ -179,6 +180,7 @@ int do_execve(struct exec_ctx *x, struct trap_frame *frame)
         mm_put(old);
     }
     fd_table_close_on_exec(p->files);
+    signal_exec(&p->sig);
     set_comm(p, x->filename);
     struct thread *t = current_thread();
     t->fs_base = 0;

@@ -5,6 +5,7 @@
 #include <kernel/proc.h>
 #include <kernel/proc_fs.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <kernel/vm.h>
@@ -20,10 +21,6 @@
 #define P_ALL 0
 #define P_PID 1
 #define P_PGID 2
-#define SIGCHLD 17
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-#define CLD_DUMPED 3
 
 /* Wakes a parent waiting in vfork. */
 void process_vfork_release(struct process *p)
@@ -75,6 +72,12 @@ __attribute__((noreturn)) void process_exit(int wait_status)
         wake_up(&init->child_exit);
     }
     if (parent) {
+        struct sig_info info = { CLD_EXITED, p->pid, p->cred.uid, (wait_status >> 8) & 0xff, 0 };
+        if (wait_status & 0x7f) {
+            info.code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+            info.status = wait_status & 0x7f;
+        }
+        signal_send(parent, SIGCHLD, &info);
         wake_up(&parent->child_exit);
     }
     thread_exit(0);
@@ -150,6 +153,10 @@ static long wait_child(int idtype, int id, int options, int *status, struct proc
                 process_free(z);
             }
             return pid;
+        }
+        if (signal_pending()) {
+            finish_wait(&p->child_exit, &w);
+            return -ERESTARTSYS;
         }
         schedule();
         finish_wait(&p->child_exit, &w);

@@ -5,6 +5,7 @@
 #include <kernel/proc.h>
 #include <kernel/proc_fs.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/vm.h>
@@ -70,6 +71,7 @@ static long do_clone(const struct clone_args_k *a)
         goto fail;
     }
     child->cred = parent->cred;
+    signal_fork(&child->sig, &parent->sig);
     memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
     memcpy(child->comm, parent->comm, sizeof(child->comm));
     child->pgid = parent->pgid;

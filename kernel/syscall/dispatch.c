@@ -8,13 +8,13 @@
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_SFMASK 0xc0000084
 #define EFER_SCE 1ull
-#define RFLAGS_TF (1ul << 8)
 #define RFLAGS_DF (1ul << 10)
 #define RFLAGS_NT (1ul << 14)
 
@@ -87,5 +87,9 @@ void syscall_dispatch(struct trap_frame *f)
     }
     if (log_console_level() >= LOG_TRACE) {
         trace(nr, args, ret == SYSCALL_FRAME_REPLACED ? 0 : ret);
+    }
+    struct process *p = t->process;
+    if (p && (p->sig.pending || ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)) {
+        signal_deliver(f, ret != SYSCALL_FRAME_REPLACED);
     }
 }

@@ -2,6 +2,7 @@
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
@@ -101,8 +102,8 @@ SYSCALL_DEFINE1(time, uptr_t, tloc)
     return t;
 }
 
-/* Sleeps until the monotonic deadline; returns 0, or -EINTR when a signal
- * arrives (signals come with the next issue). */
+/* Sleeps until the monotonic deadline; returns 0, or -EINTR when a
+ * signal arrives first. */
 static long sleep_until(u64 deadline)
 {
     for (;;) {
@@ -110,8 +111,28 @@ static long sleep_until(u64 deadline)
         if (now >= deadline) {
             return 0;
         }
-        sleep_ns(deadline - now);
+        struct wait_queue wq;
+        wait_queue_init(&wq);
+        struct wait_entry w = WAIT_ENTRY_INIT;
+        prepare_to_wait(&wq, &w);
+        if (signal_pending()) {
+            finish_wait(&wq, &w);
+            return -EINTR;
+        }
+        schedule_timeout(deadline - now);
+        finish_wait(&wq, &w);
     }
+}
+
+static void write_remaining(uptr_t rem, u64 deadline)
+{
+    if (uptr_is_null(rem)) {
+        return;
+    }
+    u64 now = clock_monotonic_ns();
+    u64 left = deadline > now ? deadline - now : 0;
+    struct timespec_k ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+    copy_to_user(rem, &ts, sizeof(ts));
 }
 
 static int read_timespec(uptr_t p, u64 *ns)
@@ -134,8 +155,12 @@ SYSCALL_DEFINE2(nanosleep, uptr_t, req, uptr_t, rem)
     if (r < 0) {
         return r;
     }
-    (void)rem;
-    return sleep_until(clock_monotonic_ns() + ns);
+    u64 deadline = clock_monotonic_ns() + ns;
+    r = (int)sleep_until(deadline);
+    if (r == -EINTR) {
+        write_remaining(rem, deadline);
+    }
+    return r;
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
@@ -150,11 +175,15 @@ SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
     if (r < 0) {
         return r;
     }
-    (void)rem;
     u64 mono = clock_monotonic_ns();
     if (flags & TIMER_ABSTIME) {
         /* Convert the absolute time on clock id to a monotonic deadline. */
         return sleep_until(ns > now ? mono + (ns - now) : mono);
     }
-    return sleep_until(mono + ns);
+    u64 deadline = mono + ns;
+    r = sleep_until(deadline);
+    if (r == -EINTR) {
+        write_remaining(rem, deadline);
+    }
+    return r;
 }

@@ -68,6 +68,10 @@ static int fork_pte(u64 va, u64 *pte, void *arg)
     if (r < 0) {
         return r;
     }
+    if (*pte & PTE_PROTNONE) {
+        /* Kept but inaccessible (PROT_NONE): not present in the child either. */
+        *vm_pte_lookup(&ctx->child->as, va) = *pte;
+    }
     page_get(pa);
     ctx->child->rss_pages++;
     return 0;

@@ -6,6 +6,7 @@
 
 #define RFLAGS_IF (1ul << 9)
 #define RFLAGS_AC (1ul << 18)
+#define RFLAGS_TF (1ul << 8)
 
 #define CR0_WP (1ul << 16)
 #define CR4_UMIP (1ul << 11)

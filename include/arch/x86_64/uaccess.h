@@ -41,6 +41,11 @@ static inline bool user_range_ok(uptr_t p, u64 n)
 int copy_from_user(void *dst, uptr_t src, size_t n);
 int copy_to_user(uptr_t dst, const void *src, size_t n);
 int clear_user(uptr_t dst, size_t n);
+/* Copy as much as possible from the start of the range; return the bytes
+ * copied (short at the first unmapped or out-of-range byte), as Linux's
+ * read and write do for a buffer that runs off a mapping. */
+size_t copy_from_user_partial(void *dst, uptr_t src, size_t n);
+size_t copy_to_user_partial(uptr_t dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max-1 characters plus NUL.
  * Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within max-1. */
 long strncpy_from_user(char *dst, uptr_t src, size_t max);

@@ -1,0 +1,290 @@
+/* poll, ppoll, select and pselect6 over the readiness reported by each
+ * file's poll op (see include/kernel/poll.h for how sleepers are woken). */
+#include <fs/fdtable.h>
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/kmalloc.h>
+#include <kernel/poll.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/time.h>
+
+struct wait_queue poll_wq = WAIT_QUEUE_INIT(poll_wq);
+volatile u64 poll_seq;
+
+#define POLL_MAX_FDS 4096
+#define FD_SETSIZE 1024
+#define NO_TIMEOUT (~0ull)
+
+struct pollfd_k {
+    int fd;
+    s16 events;
+    s16 revents;
+};
+
+static u32 file_readiness(int fd)
+{
+    struct file *f = fd_get(fd);
+    if (!f) {
+        return POLLNVAL;
+    }
+    u32 mask = f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
+    file_put(f);
+    return mask;
+}
+
+static int scan_pollfds(struct pollfd_k *fds, u64 n)
+{
+    int ready = 0;
+    for (u64 i = 0; i < n; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd < 0) {
+            continue;
+        }
+        u32 mask = file_readiness(fds[i].fd);
+        fds[i].revents = (s16)(mask & ((u32)(u16)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
+        if (fds[i].revents) {
+            ready++;
+        }
+    }
+    return ready;
+}
+
+/* Waits until scan() finds something, or the deadline (monotonic ns;
+ * NO_TIMEOUT for none, 0 for a single scan). */
+static int wait_ready(int (*scan)(void *), void *arg, u64 deadline)
+{
+    for (;;) {
+        u64 seq = poll_seq;
+        int r = scan(arg);
+        if (r != 0) {
+            return r;
+        }
+        u64 now = clock_monotonic_ns();
+        if (deadline != NO_TIMEOUT && now >= deadline) {
+            return 0;
+        }
+        if (signal_pending()) {
+            return -ERESTARTNOHAND;
+        }
+        struct wait_entry w = WAIT_ENTRY_INIT;
+        prepare_to_wait(&poll_wq, &w);
+        if (poll_seq == seq && !signal_pending()) {
+            if (deadline == NO_TIMEOUT) {
+                schedule();
+            } else {
+                schedule_timeout(deadline - now);
+            }
+        }
+        finish_wait(&poll_wq, &w);
+    }
+}
+
+struct poll_args {
+    struct pollfd_k *fds;
+    u64 n;
+};
+
+static int scan_poll(void *arg)
+{
+    struct poll_args *a = arg;
+    return scan_pollfds(a->fds, a->n);
+}
+
+static long do_poll(uptr_t ufds, u64 n, u64 deadline)
+{
+    if (n > POLL_MAX_FDS) {
+        return -EINVAL;
+    }
+    struct pollfd_k *fds = kmalloc(n ? n * sizeof(*fds) : 1);
+    if (!fds) {
+        return -ENOMEM;
+    }
+    long r = copy_from_user(fds, ufds, n * sizeof(*fds));
+    if (r == 0) {
+        struct poll_args a = { fds, n };
+        r = wait_ready(scan_poll, &a, deadline);
+        if (copy_to_user(ufds, fds, n * sizeof(*fds)) < 0) {
+            r = -EFAULT;
+        }
+    }
+    kfree(fds);
+    return r;
+}
+
+static u64 deadline_after(u64 ns)
+{
+    return clock_monotonic_ns() + ns;
+}
+
+SYSCALL_DEFINE3(poll, uptr_t, fds, u64, nfds, int, timeout_ms)
+{
+    u64 deadline = timeout_ms < 0 ? NO_TIMEOUT : deadline_after((u64)timeout_ms * NSEC_PER_MSEC);
+    return do_poll(fds, nfds, deadline);
+}
+
+struct timespec_k {
+    s64 sec, nsec;
+};
+
+static int read_timeout(uptr_t uts, u64 *deadline)
+{
+    if (uptr_is_null(uts)) {
+        *deadline = NO_TIMEOUT;
+        return 0;
+    }
+    struct timespec_k ts;
+    if (copy_from_user(&ts, uts, sizeof(ts)) < 0) {
+        return -EFAULT;
+    }
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
+        return -EINVAL;
+    }
+    *deadline = deadline_after((u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec);
+    return 0;
+}
+
+/* Writes the time left back, as Linux does for ppoll/pselect6. */
+static void write_time_left(uptr_t uts, u64 deadline)
+{
+    if (uptr_is_null(uts) || deadline == NO_TIMEOUT) {
+        return;
+    }
+    u64 now = clock_monotonic_ns();
+    u64 left = deadline > now ? deadline - now : 0;
+    struct timespec_k ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+    copy_to_user(uts, &ts, sizeof(ts));
+}
+
+SYSCALL_DEFINE5(ppoll, uptr_t, fds, u64, nfds, uptr_t, tsp, uptr_t, sigmask, u64, sigsetsize)
+{
+    (void)sigmask; /* signal masks arrive with signals */
+    (void)sigsetsize;
+    u64 deadline;
+    int r = read_timeout(tsp, &deadline);
+    if (r < 0) {
+        return r;
+    }
+    long n = do_poll(fds, nfds, deadline);
+    write_time_left(tsp, deadline);
+    return n;
+}
+
+struct select_args {
+    int nfds;
+    u64 in[FD_SETSIZE / 64], out[FD_SETSIZE / 64], ex[FD_SETSIZE / 64];
+    u64 rin[FD_SETSIZE / 64], rout[FD_SETSIZE / 64], rex[FD_SETSIZE / 64];
+};
+
+static bool bit(const u64 *set, int fd)
+{
+    return set[fd / 64] & (1ull << (fd % 64));
+}
+
+static int scan_select(void *arg)
+{
+    struct select_args *a = arg;
+    int ready = 0;
+    memset(a->rin, 0, sizeof(a->rin));
+    memset(a->rout, 0, sizeof(a->rout));
+    memset(a->rex, 0, sizeof(a->rex));
+    for (int fd = 0; fd < a->nfds; fd++) {
+        if (!bit(a->in, fd) && !bit(a->out, fd) && !bit(a->ex, fd)) {
+            continue;
+        }
+        u32 mask = file_readiness(fd);
+        if (mask & POLLNVAL) {
+            return -EBADF;
+        }
+        u64 b = 1ull << (fd % 64);
+        if (bit(a->in, fd) && (mask & (POLLIN | POLLHUP | POLLERR))) {
+            a->rin[fd / 64] |= b;
+            ready++;
+        }
+        if (bit(a->out, fd) && (mask & (POLLOUT | POLLERR))) {
+            a->rout[fd / 64] |= b;
+            ready++;
+        }
+        if (bit(a->ex, fd) && (mask & POLLPRI)) {
+            a->rex[fd / 64] |= b;
+            ready++;
+        }
+    }
+    return ready;
+}
+
+static long do_select(int nfds, uptr_t in, uptr_t out, uptr_t ex, u64 deadline)
+{
+    if (nfds < 0) {
+        return -EINVAL;
+    }
+    if (nfds > FD_SETSIZE) {
+        nfds = FD_SETSIZE;
+    }
+    struct select_args *a = kzalloc(sizeof(*a));
+    if (!a) {
+        return -ENOMEM;
+    }
+    a->nfds = nfds;
+    size_t bytes = (size_t)(nfds + 7) / 8;
+    long r = 0;
+    if ((!uptr_is_null(in) && copy_from_user(a->in, in, bytes) < 0) ||
+        (!uptr_is_null(out) && copy_from_user(a->out, out, bytes) < 0) ||
+        (!uptr_is_null(ex) && copy_from_user(a->ex, ex, bytes) < 0)) {
+        r = -EFAULT;
+    }
+    if (r == 0) {
+        r = wait_ready(scan_select, a, deadline);
+    }
+    if (r >= 0) {
+        if ((!uptr_is_null(in) && copy_to_user(in, a->rin, bytes) < 0) ||
+            (!uptr_is_null(out) && copy_to_user(out, a->rout, bytes) < 0) ||
+            (!uptr_is_null(ex) && copy_to_user(ex, a->rex, bytes) < 0)) {
+            r = -EFAULT;
+        }
+    }
+    kfree(a);
+    return r;
+}
+
+struct timeval_k {
+    s64 sec, usec;
+};
+
+SYSCALL_DEFINE5(select, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, utv)
+{
+    u64 deadline = NO_TIMEOUT;
+    if (!uptr_is_null(utv)) {
+        struct timeval_k tv;
+        if (copy_from_user(&tv, utv, sizeof(tv)) < 0) {
+            return -EFAULT;
+        }
+        if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000) {
+            return -EINVAL;
+        }
+        deadline = deadline_after((u64)tv.sec * NSEC_PER_SEC + (u64)tv.usec * 1000);
+    }
+    long r = do_select(nfds, in, out, ex, deadline);
+    if (!uptr_is_null(utv)) {
+        u64 now = clock_monotonic_ns();
+        u64 left = deadline > now ? deadline - now : 0;
+        struct timeval_k tv = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC / 1000) };
+        copy_to_user(utv, &tv, sizeof(tv));
+    }
+    return r;
+}
+
+SYSCALL_DEFINE6(pselect6, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, tsp, uptr_t,
+                sigmask)
+{
+    (void)sigmask;
+    u64 deadline;
+    int r = read_timeout(tsp, &deadline);
+    if (r < 0) {
+        return r;
+    }
+    long n = do_select(nfds, in, out, ex, deadline);
+    write_time_left(tsp, deadline);
+    return n;
+}
