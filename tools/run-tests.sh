@@ -45,10 +45,12 @@ mkdir -p "$data"
 # Test modules: random bytes, a truncated archive, and three small archives.
 head -c 4096 /dev/urandom > "$data/corrupt.bin"
 head -c 300 build/initramfs.cpio > "$data/truncated.cpio"
+# Each of a, b, c holds override.txt: the last module's copy must win.
 for n in a b c; do
+    rm -rf "$data/mod-$n"
     mkdir -p "$data/mod-$n"
-    echo "module $n" > "$data/mod-$n/$n.txt"
-    (cd "$data/mod-$n" && echo "$n.txt" | cpio --quiet -o -H newc > "../$n.cpio")
+    echo "module $n" > "$data/mod-$n/override.txt"
+    (cd "$data/mod-$n" && echo override.txt | cpio --quiet -o -H newc > "../$n.cpio")
 done
 
 # ONLY=regex runs just the QEMU tests whose name matches.
@@ -64,9 +66,9 @@ q --name selftests --selftests --timeout 120
 q --name boot-ready --cmdline "console=ttyS0 bogus=1" --expect-exit 0 \
     --expect "Kiln [0-9.]+, booted by GRUB" \
     --expect "cmdline: unknown option 'bogus=1' ignored" \
-    --expect "initramfs: module 0 'module0-initramfs.cpio': 1 archive" \
+    --expect "init: running /init as pid 1" \
     --reject "KERNEL PANIC" \
-    --send "console echoes=hello kiln\\r" --until "hello kiln"
+    --send '# =echo shell-$((6*7))\r' --until "shell-42"
 
 q --name smallest-memory --mem 4M --cmdline "console=ttyS0 test selftest=kernel_protections" \
     --expect "kiln: ready"
@@ -79,21 +81,22 @@ q --name too-little-memory-for-kernel --cmdline "console=ttyS0 test mem=2M" --ex
     --expect "KERNEL PANIC: not enough memory: [0-9]+ KiB free after loading the kernel, need at least 2048 KiB" \
     --reject "kiln: ready"
 
-q --name no-module --no-module --cmdline "console=ttyS0" --expect-exit 0 \
-    --expect "initramfs: no module was loaded" --until "kiln: ready"
+q --name no-module --no-module --cmdline "console=ttyS0" \
+    --until "KERNEL PANIC: no initramfs: the boot loader passed no module"
 
-q --name corrupt-module --module "$data/corrupt.bin" --cmdline "console=ttyS0" --expect-exit 0 \
-    --expect "initramfs: module 0 'module0-corrupt.bin': bad magic at offset 0" --until "kiln: ready"
+q --name corrupt-module --module "$data/corrupt.bin" --cmdline "console=ttyS0" \
+    --until "KERNEL PANIC: initramfs: module 0 'module0-corrupt.bin': bad magic at offset 0"
 
-q --name truncated-module --module "$data/truncated.cpio" --cmdline "console=ttyS0" --expect-exit 0 \
-    --expect "initramfs: module 0 'module0-truncated.cpio': (truncated header|.* runs past end of buffer) at offset [0-9]+" \
-    --until "kiln: ready"
+q --name truncated-module --module "$data/truncated.cpio" --cmdline "console=ttyS0" \
+    --until "KERNEL PANIC: initramfs: module 0 'module0-truncated.cpio': (truncated header|.* runs past end of buffer) at offset [0-9]+ \\(entry"
 
-q --name modules-in-order --module "$data/a.cpio" --module "$data/b.cpio" --module "$data/c.cpio" \
-    --cmdline "console=ttyS0" --expect-exit 0 \
-    --in-order "module 0 'module0-a.cpio': 1 archive" \
-    --in-order "module 1 'module1-b.cpio': 1 archive" \
-    --in-order "module 2 'module2-c.cpio': 1 archive" --until "kiln: ready"
+q --name modules-in-order --module build/initramfs.cpio --module "$data/a.cpio" \
+    --module "$data/b.cpio" --module "$data/c.cpio" --cmdline "console=ttyS0" --expect-exit 0 \
+    --in-order "module 0 'module0-initramfs.cpio': 1 archive" \
+    --in-order "module 1 'module1-a.cpio': 1 archive" \
+    --in-order "module 2 'module2-b.cpio': 1 archive" \
+    --in-order "module 3 'module3-c.cpio': 1 archive" \
+    --send '# =cat /override.txt\r' --until "module c"
 
 q --name crash-pagefault --cmdline "console=ttyS0 test crash=pagefault" --expect-exit 35 \
     --expect "page fault at 000000000dead000: not-present page on write in kernel mode" \

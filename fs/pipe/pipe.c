@@ -9,6 +9,7 @@
 #include <fs/fcntl.h>
 #include <fs/fdtable.h>
 #include <fs/stat.h>
+#include <fs/pipe.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
@@ -25,6 +26,8 @@
 #define FIONREAD 0x541b
 
 struct pipe {
+    struct inode *fifo; /* the FIFO this pipe belongs to, or NULL */
+    struct list_head fifo_link;
     u8 *ring;
     volatile u32 head, tail; /* free-running; head - tail bytes are queued */
     u32 readers, writers;
@@ -193,6 +196,29 @@ static long pipe_ioctl(struct file *f, u32 cmd, u64 arg)
     return -ENOTTY;
 }
 
+static struct pipe *pipe_alloc(void)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    u8 *ring = p ? page_alloc(PIPE_ORDER) : NULL;
+    if (!ring) {
+        kfree(p);
+        return NULL;
+    }
+    p->ring = ring;
+    wait_queue_init(&p->wq);
+    list_init(&p->fifo_link);
+    return p;
+}
+
+static void pipe_free(struct pipe *p)
+{
+    if (p->fifo) {
+        list_del(&p->fifo_link);
+    }
+    page_free(p->ring, PIPE_ORDER);
+    kfree(p);
+}
+
 static void pipe_release(struct file *f)
 {
     struct pipe *p = f->private;
@@ -204,8 +230,7 @@ static void pipe_release(struct file *f)
     }
     pipe_changed(p);
     if (p->readers == 0 && p->writers == 0) {
-        page_free(p->ring, PIPE_ORDER);
-        kfree(p);
+        pipe_free(p);
     }
 }
 
@@ -218,9 +243,11 @@ static const struct file_ops pipe_fops = {
     .release = pipe_release,
 };
 
+
+
 long pipe_size(struct file *f)
 {
-    return f->ops == &pipe_fops ? PIPE_SIZE : -EBADF;
+    return f->ops == &pipe_fops || f->ops == &fifo_fops ? PIPE_SIZE : -EBADF;
 }
 
 static int do_pipe2(uptr_t ufds, int flags)
@@ -228,21 +255,16 @@ static int do_pipe2(uptr_t ufds, int flags)
     if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) {
         return -EINVAL;
     }
-    struct pipe *p = kzalloc(sizeof(*p));
-    u8 *ring = p ? page_alloc(PIPE_ORDER) : NULL;
-    if (!ring) {
-        kfree(p);
+    struct pipe *p = pipe_alloc();
+    if (!p) {
         return -ENFILE;
     }
-    p->ring = ring;
-    wait_queue_init(&p->wq);
     p->readers = p->writers = 1;
     int status = flags & O_NONBLOCK;
     struct file *rf = NULL, *wf = NULL;
     int r = anon_file_create(&pipe_fops, p, S_IFIFO | 0600, FMODE_READ, O_RDONLY | status, &rf);
     if (r < 0) {
-        page_free(ring, PIPE_ORDER);
-        kfree(p);
+        pipe_free(p);
         return r;
     }
     r = anon_file_create(&pipe_fops, p, S_IFIFO | 0600, FMODE_WRITE, O_WRONLY | status, &wf);
@@ -282,3 +304,91 @@ SYSCALL_DEFINE2(pipe2, uptr_t, fds, int, flags)
 {
     return do_pipe2(fds, flags);
 }
+
+/* ---- FIFOs (named pipes): one pipe per FIFO inode while it is open ---- */
+
+static struct list_head fifos = LIST_HEAD_INIT(fifos);
+
+static struct pipe *fifo_pipe(struct inode *inode)
+{
+    struct list_head *pos;
+    list_for_each(pos, &fifos) {
+        struct pipe *p = list_entry(pos, struct pipe, fifo_link);
+        if (p->fifo == inode) {
+            return p;
+        }
+    }
+    struct pipe *p = pipe_alloc();
+    if (p) {
+        p->fifo = inode;
+        list_add(&p->fifo_link, &fifos);
+    }
+    return p;
+}
+
+/* Waits for the other end, as open(2) of a FIFO does without O_NONBLOCK.
+ * The VFS lock is dropped meanwhile (other opens must get through). */
+static int fifo_wait_peer(struct pipe *p, u32 *count)
+{
+    bool held = vfs_lock_held();
+    if (held) {
+        vfs_unlock();
+    }
+    int r = wait_event_interruptible(p->wq, READ_ONCE(*count) > 0);
+    if (held) {
+        vfs_lock();
+    }
+    return r;
+}
+
+static int fifo_open(struct inode *inode, struct file *f)
+{
+    struct pipe *p = fifo_pipe(inode);
+    if (!p) {
+        return -ENOMEM;
+    }
+    bool nonblock = f->flags & O_NONBLOCK;
+    bool rd = f->fmode & FMODE_READ, wr = f->fmode & FMODE_WRITE;
+    if (wr && !rd && p->readers == 0 && nonblock) {
+        if (p->writers == 0) {
+            pipe_free(p);
+        }
+        return -ENXIO;
+    }
+    if (rd) {
+        p->readers++;
+    }
+    if (wr) {
+        p->writers++;
+    }
+    f->private = p;
+    pipe_changed(p);
+    int r = 0;
+    if (rd && !wr && !nonblock && p->writers == 0) {
+        r = fifo_wait_peer(p, &p->writers);
+    } else if (wr && !rd && p->readers == 0) {
+        r = fifo_wait_peer(p, &p->readers);
+    }
+    if (r < 0) {
+        pipe_release(f);
+        f->private = NULL;
+    }
+    return r;
+}
+
+static void fifo_release(struct file *f)
+{
+    if (f->private) {
+        pipe_release(f);
+    }
+}
+
+const struct file_ops fifo_fops = {
+    .open = fifo_open,
+    .read = pipe_read,
+    .write = pipe_write,
+    .llseek = vfs_no_llseek,
+    .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
+    .release = fifo_release,
+};

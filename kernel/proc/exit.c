@@ -1,4 +1,5 @@
 /* exit, exit_group, wait4, waitid; orphans go to init. */
+#include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -53,6 +54,10 @@ __attribute__((noreturn)) void process_exit(int wait_status)
 
     struct process *init = process_find(INIT_PID);
     bool init_has_zombie = false;
+    /* From ZOMBIE on, the parent may free p at any moment: this thread
+     * stops using it and nothing may preempt us before thread_exit. */
+    irq_disable();
+    current_thread()->process = NULL;
     u64 flags = spin_lock_irqsave(&proc_lock);
     /* Orphans are adopted by init. */
     while (!list_empty(&p->children)) {

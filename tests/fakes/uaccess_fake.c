@@ -42,6 +42,30 @@ int copy_to_user(uptr_t dst, const void *src, size_t n)
     return 0;
 }
 
+/* The bytes before the first faulting one. */
+static size_t ok_prefix(u64 a, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !byte_faults(a + i)) {
+        i++;
+    }
+    return i;
+}
+
+size_t copy_from_user_partial(void *dst, uptr_t src, size_t n)
+{
+    size_t ok = ok_prefix(src.addr, n);
+    memcpy(dst, (const void *)src.addr, ok);
+    return ok;
+}
+
+size_t copy_to_user_partial(uptr_t dst, const void *src, size_t n)
+{
+    size_t ok = ok_prefix(dst.addr, n);
+    memcpy((void *)dst.addr, src, ok);
+    return ok;
+}
+
 int clear_user(uptr_t dst, size_t n)
 {
     if (range_faults(dst.addr, n)) {

@@ -9,6 +9,9 @@
 #include "t.h"
 
 #include <elf.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/utsname.h>
 
 #define BASE 0x400000ul
 #define DATA 0x600000ul
@@ -100,6 +103,17 @@ static const char *outcome_str(struct outcome o, char *buf, size_t n)
 }
 
 static int case_no;
+
+/* Where Linux runs a malformed executable (or kills it after exec), Kiln
+ * refuses it in execve with the errno documented at the top of
+ * kernel/exec/elf.c. Each platform is held to its own documented outcome:
+ * the Linux one on Linux, Kiln's on Kiln. */
+static bool on_kiln(void)
+{
+    struct utsname u;
+    return uname(&u) == 0 && strstr(u.release, "-kiln") != NULL;
+}
+#define ON_KILN(linux_outcome, kiln_outcome) (on_kiln() ? (kiln_outcome) : (linux_outcome))
 
 /* Writes bytes to a file with mode, execs it in a child, compares. */
 static void run_file(const char *what, const void *data, size_t len, mode_t mode,
@@ -214,23 +228,23 @@ int main(void)
     im.eh->e_ident[EI_CLASS] = ELFCLASS32;
     /* Linux's x86_64 loader checks only e_machine: EI_CLASS, EI_DATA and
      * the version fields are not looked at. */
-    run_img("ELFCLASS32 with EM_X86_64 runs", &im, EXIT(42));
+    run_img("ELFCLASS32 with EM_X86_64 runs", &im, ON_KILN(EXIT(42), ERRNO(ENOEXEC)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_ident[EI_CLASS] = ELFCLASS32;
     im.eh->e_machine = EM_386;
     run_img("ELFCLASS32 with EM_386 and 64-bit headers", &im, ERRNO(ENOEXEC));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_ident[EI_CLASS] = 0;
-    run_img("ELFCLASSNONE runs", &im, EXIT(42));
+    run_img("ELFCLASSNONE runs", &im, ON_KILN(EXIT(42), ERRNO(ENOEXEC)));
 
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_ident[EI_DATA] = ELFDATA2MSB;
-    run_img("big-endian EI_DATA runs", &im, EXIT(42));
+    run_img("big-endian EI_DATA runs", &im, ON_KILN(EXIT(42), ERRNO(ENOEXEC)));
 
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_ident[EI_VERSION] = 0;
     im.eh->e_version = 0;
-    run_img("version fields 0 run", &im, EXIT(42));
+    run_img("version fields 0 run", &im, ON_KILN(EXIT(42), ERRNO(ENOEXEC)));
 
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_type = ET_REL;
@@ -282,7 +296,7 @@ int main(void)
     memcpy(im.buf + 0x200, "/no/such/ld-linux.so", 21);
     im.len = 0x220;
     im.ph[1].p_filesz = im.ph[1].p_memsz = im.len;
-    run_img("PT_INTERP names a missing file", &im, ERRNO(ENOENT));
+    run_img("PT_INTERP names a missing file", &im, ON_KILN(ERRNO(ENOENT), ERRNO(ENOEXEC)));
     im.buf[0x200 + 20] = 'x'; /* not NUL-terminated within p_filesz */
     run_img("PT_INTERP not NUL-terminated", &im, ERRNO(ENOEXEC));
     im.ph[0].p_filesz = 1;
@@ -293,38 +307,39 @@ int main(void)
     /* Segment problems. */
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_memsz = 0x7fffffffffff;
-    run_img("p_memsz 0x7fffffffffff", &im, SIGNAL(SIGSEGV));
+    run_img("p_memsz 0x7fffffffffff", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_memsz = 0xffffffffffff0000ul;
-    run_img("p_memsz near 2^64", &im, SIGNAL(SIGSEGV));
+    run_img("p_memsz near 2^64", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_filesz = im.ph[0].p_memsz + 1;
-    run_img("p_filesz > p_memsz", &im, SIGNAL(SIGSEGV));
+    run_img("p_filesz > p_memsz", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_filesz = im.ph[0].p_memsz = 0x1000000;
-    run_img("p_filesz 16 MiB past the end of the file (entry in the first page)", &im, EXIT(42));
+    run_img("p_filesz 16 MiB past the end of the file (entry in the first page)", &im,
+            ON_KILN(EXIT(42), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_offset = 0x100000;
     im.ph[0].p_vaddr = BASE; /* offset and vaddr stay congruent modulo the page */
-    run_img("p_offset past the end of the file", &im, SIGNAL(SIGBUS));
+    run_img("p_offset past the end of the file", &im, ON_KILN(SIGNAL(SIGBUS), ERRNO(EINVAL)));
     /* (A segment at address 0 is left out: Linux maps it for root, who may
      * map below vm.mmap_min_addr, and refuses it to others.) */
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_vaddr = im.ph[0].p_paddr = 0xffffffff80000000ul;
     im.eh->e_entry = 0xffffffff80000000ul + CODE_OFF;
-    run_img("segment in the kernel half", &im, SIGNAL(SIGSEGV));
+    run_img("segment in the kernel half", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     /* Above user space with 4-level and with 5-level paging alike (with
      * 5-level paging Linux maps a segment at 0x800000000000). */
     im.ph[0].p_vaddr = im.ph[0].p_paddr = 0x0100000000000000ul;
     im.eh->e_entry = 0x0100000000000000ul + CODE_OFF;
-    run_img("segment above user space", &im, SIGNAL(SIGSEGV));
+    run_img("segment above user space", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(EINVAL)));
 
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_phnum = 2;
     im.ph[1] = im.ph[0];
     /* Later segments are mapped MAP_FIXED over earlier ones. */
-    run_img("two identical PT_LOAD segments", &im, EXIT(42));
+    run_img("two identical PT_LOAD segments", &im, ON_KILN(EXIT(42), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     memcpy(im.buf + 0x1000 + CODE_OFF, code_exit42, sizeof code_exit42);
     im.buf[0x1000 + CODE_OFF + 1] = 43; /* mov edi, 43 */
@@ -333,7 +348,8 @@ int main(void)
     im.ph[1] = im.ph[0];
     im.ph[1].p_offset = 0x1000;
     im.ph[1].p_filesz = im.ph[1].p_memsz = CODE_OFF + sizeof code_exit42;
-    run_img("overlapping PT_LOAD segments: the later one wins", &im, EXIT(43));
+    run_img("overlapping PT_LOAD segments: the later one wins", &im,
+            ON_KILN(EXIT(43), ERRNO(EINVAL)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_phnum = 2;
     im.ph[1] = im.ph[0];
@@ -350,21 +366,21 @@ int main(void)
 
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_type = PT_NOTE;
-    run_img("no PT_LOAD segment", &im, SIGNAL(SIGSEGV));
+    run_img("no PT_LOAD segment", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(ENOEXEC)));
 
     /* Entry point problems: the program starts and faults. */
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_entry = 0x10000000;
-    run_img("entry outside any segment", &im, SIGNAL(SIGSEGV));
+    run_img("entry outside any segment", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(ENOEXEC)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_entry = 0xffffffff80000000ul;
-    run_img("entry in the kernel half", &im, SIGNAL(SIGSEGV));
+    run_img("entry in the kernel half", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(ENOEXEC)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.eh->e_entry = 0x8000000000000000ul;
-    run_img("entry non-canonical", &im, SIGNAL(SIGSEGV));
+    run_img("entry non-canonical", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(ENOEXEC)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_flags = PF_R;
-    run_img("entry in a non-executable segment", &im, SIGNAL(SIGSEGV));
+    run_img("entry in a non-executable segment", &im, ON_KILN(SIGNAL(SIGSEGV), ERRNO(ENOEXEC)));
     img_base(&im, code_exit42, sizeof code_exit42);
     im.ph[0].p_flags = PF_R | PF_W | PF_X;
     run_img("writable and executable segment", &im, EXIT(42));
