@@ -32,7 +32,7 @@ OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 # string.c implements memcpy/memset: keep gcc from turning its loops into calls to itself.
 $(BUILD)/obj/kernel/lib/string.c.o: CFLAGS += -fno-tree-loop-distribute-patterns
 
-.PHONY: all run gdb test bench clean deps FORCE
+.PHONY: all run gdb test bench clean deps syscall-docs FORCE
 all: $(BUILD)/kiln.elf $(BUILD)/kiln.iso
 
 deps:
@@ -89,6 +89,10 @@ test: deps
 
 bench: deps all
 	python3 tools/bench-boot.py
+
+# The README's syscall table, from the table and the built kernel.
+syscall-docs: $(BUILD)/kiln.elf
+	python3 tools/gen-syscall-doc.py --check-readme README.md
 
 clean:
 	rm -rf $(BUILD)

@@ -25,6 +25,12 @@ if ! make -s all > "$OUT/build.log" 2>&1; then
     fail "build: make all failed"
 fi
 
+if python3 tools/gen-syscall-doc.py --check-readme README.md --fail-if-changed > /dev/null 2>&1; then
+    echo "PASS docs: README syscall table is current" | record
+else
+    fail "docs: README syscall table is stale (run make syscall-docs)"
+fi
+
 echo "== host unit tests"
 if ! make -s -C tests all > "$OUT/host-build.log" 2>&1; then
     cat "$OUT/host-build.log"
@@ -117,6 +123,13 @@ q --name crash-invalid-opcode --cmdline "console=ttyS0 test crash=ud" --expect-e
 
 q --name crash-divide --cmdline "console=ttyS0 test crash=divide" --expect-exit 35 \
     --expect "KERNEL PANIC: divide error in kernel"
+
+# 1000 fork+exec+exit cycles (after a warm-up) leave the free-page count
+# exactly where it was: every page and page table is freed.
+q --name fork-exec-exit-no-leak --mem 128M --timeout 180 --cmdline "console=ttyS0 init=/bin/sh" \
+    --expect-exit 0 \
+    --send '#=n() { i=0; while [ $i -lt $1 ]; do /bench/hello; i=$((i+1)); done; }; n 100; grep MemFree /proc/meminfo; n 1000; grep MemFree /proc/meminfo; echo LOOPS-$((1+1))\r' \
+    --until "LOOPS-2" --expect "MemFree: +([0-9]+) kB\n+MemFree: +\\1 kB"
 
 # -no-reboot turns a reboot into a QEMU exit with status 0, like a power-off.
 q --name poweroff --cmdline "console=ttyS0 shutdown=poweroff" --expect-exit 0 \

@@ -225,6 +225,9 @@ static int readlink_self(struct process *unused, char *buf, size_t len)
 static void show_meminfo(struct seqbuf *sb, struct process *unused)
 {
     (void)unused;
+    /* Empty slabs cached by the heap count as free, as Linux counts
+     * reclaimable memory as available. */
+    kmalloc_shrink();
     struct page_stats ps;
     page_alloc_stats(&ps);
     struct kmalloc_stats ks;
