@@ -5,13 +5,12 @@
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/poll.h>
+#include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
-struct wait_queue poll_wq = WAIT_QUEUE_INIT(poll_wq);
-volatile u64 poll_seq;
 
 #define POLL_MAX_FDS 4096
 #define FD_SETSIZE 1024
@@ -23,18 +22,47 @@ struct pollfd_k {
     s16 revents;
 };
 
-static u32 file_readiness(int fd)
+void poll_wait(struct poll_table *pt, struct wait_queue *wq)
+{
+    if (!pt) {
+        return;
+    }
+    if (pt->n == POLL_TABLE_MAX) {
+        pt->overflow = true;
+        return;
+    }
+    struct wait_entry *w = &pt->entries[pt->n].w;
+    pt->entries[pt->n].wq = wq;
+    pt->n++;
+    w->thread = current_thread();
+    u64 flags = spin_lock_irqsave(&wq->lock);
+    list_add_tail(&w->link, &wq->waiters);
+    spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+static void poll_table_release(struct poll_table *pt)
+{
+    for (unsigned i = 0; i < pt->n; i++) {
+        struct wait_queue *wq = pt->entries[i].wq;
+        u64 flags = spin_lock_irqsave(&wq->lock);
+        list_del(&pt->entries[i].w.link);
+        spin_unlock_irqrestore(&wq->lock, flags);
+    }
+    pt->n = 0;
+}
+
+static u32 file_readiness(int fd, struct poll_table *pt)
 {
     struct file *f = fd_get(fd);
     if (!f) {
         return POLLNVAL;
     }
-    u32 mask = f->ops && f->ops->poll ? f->ops->poll(f) : (POLLIN | POLLOUT);
+    u32 mask = f->ops && f->ops->poll ? f->ops->poll(f, pt) : (POLLIN | POLLOUT);
     file_put(f);
     return mask;
 }
 
-static int scan_pollfds(struct pollfd_k *fds, u64 n)
+static int scan_pollfds(struct pollfd_k *fds, u64 n, struct poll_table *pt)
 {
     int ready = 0;
     for (u64 i = 0; i < n; i++) {
@@ -42,7 +70,7 @@ static int scan_pollfds(struct pollfd_k *fds, u64 n)
         if (fds[i].fd < 0) {
             continue;
         }
-        u32 mask = file_readiness(fds[i].fd);
+        u32 mask = file_readiness(fds[i].fd, pt);
         fds[i].revents = (s16)(mask & ((u32)(u16)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
         if (fds[i].revents) {
             ready++;
@@ -51,34 +79,50 @@ static int scan_pollfds(struct pollfd_k *fds, u64 n)
     return ready;
 }
 
+#define POLL_OVERFLOW_TICK_NS (10 * NSEC_PER_MSEC)
+
 /* Waits until scan() finds something, or the deadline (monotonic ns;
- * NO_TIMEOUT for none, 0 for a single scan). */
-static int wait_ready(int (*scan)(void *), void *arg, u64 deadline)
+ * NO_TIMEOUT for none, 0 for a single scan). The first scan joins every
+ * file's wait queues; each scan runs with the thread already SLEEPING, so a
+ * wake-up after the check and before schedule() is not lost. */
+static int wait_ready(int (*scan)(void *, struct poll_table *), void *arg, u64 deadline)
 {
-    for (;;) {
-        u64 seq = poll_seq;
-        int r = scan(arg);
+    struct poll_table *pt = kmalloc(sizeof(*pt));
+    if (!pt) {
+        return -ENOMEM;
+    }
+    pt->n = 0;
+    pt->overflow = false;
+    int r;
+    for (bool first = true;; first = false) {
+        sched_set_sleeping();
+        /* Only the first pass joins the queues: each is joined once. */
+        r = scan(arg, first ? pt : NULL);
         if (r != 0) {
-            return r;
+            break;
         }
         u64 now = clock_monotonic_ns();
         if (deadline != NO_TIMEOUT && now >= deadline) {
-            return 0;
+            break;
         }
         if (signal_pending()) {
-            return -ERESTARTNOHAND;
+            r = -ERESTARTNOHAND;
+            break;
         }
-        struct wait_entry w = WAIT_ENTRY_INIT;
-        prepare_to_wait(&poll_wq, &w);
-        if (poll_seq == seq && !signal_pending()) {
-            if (deadline == NO_TIMEOUT) {
-                schedule();
-            } else {
-                schedule_timeout(deadline - now);
-            }
+        u64 left = deadline == NO_TIMEOUT ? ~0ull : deadline - now;
+        if (pt->overflow && left > POLL_OVERFLOW_TICK_NS) {
+            left = POLL_OVERFLOW_TICK_NS;
         }
-        finish_wait(&poll_wq, &w);
+        if (left == ~0ull) {
+            schedule();
+        } else {
+            schedule_timeout(left);
+        }
     }
+    sched_set_running();
+    poll_table_release(pt);
+    kfree(pt);
+    return r;
 }
 
 struct poll_args {
@@ -86,10 +130,10 @@ struct poll_args {
     u64 n;
 };
 
-static int scan_poll(void *arg)
+static int scan_poll(void *arg, struct poll_table *pt)
 {
     struct poll_args *a = arg;
-    return scan_pollfds(a->fds, a->n);
+    return scan_pollfds(a->fds, a->n, pt);
 }
 
 static long do_poll(uptr_t ufds, u64 n, u64 deadline)
@@ -182,7 +226,7 @@ static bool bit(const u64 *set, int fd)
     return set[fd / 64] & (1ull << (fd % 64));
 }
 
-static int scan_select(void *arg)
+static int scan_select(void *arg, struct poll_table *pt)
 {
     struct select_args *a = arg;
     int ready = 0;
@@ -193,7 +237,7 @@ static int scan_select(void *arg)
         if (!bit(a->in, fd) && !bit(a->out, fd) && !bit(a->ex, fd)) {
             continue;
         }
-        u32 mask = file_readiness(fd);
+        u32 mask = file_readiness(fd, pt);
         if (mask & POLLNVAL) {
             return -EBADF;
         }

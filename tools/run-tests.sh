@@ -76,7 +76,7 @@ q --name boot-ready --cmdline "console=ttyS0 bogus=1" --expect-exit 0 \
     --reject "KERNEL PANIC" \
     --send '# =echo shell-$((6*7))\r' --until "shell-42"
 
-q --name smallest-memory --mem 4M --cmdline "console=ttyS0 test selftest=kernel_protections" \
+q --name smallest-memory --mem 8M --cmdline "console=ttyS0 test selftest=kernel_protections" \
     --expect "kiln: ready"
 
 q --name too-little-memory-for-grub --mem 2560K --expect-exit 0 \

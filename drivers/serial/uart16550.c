@@ -6,7 +6,6 @@
 #include <arch/x86_64/trap.h>
 #include <drivers/serial.h>
 #include <kernel/compiler.h>
-#include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <kernel/wait.h>
@@ -146,7 +145,6 @@ static void uart_irq(void *ctx)
     spin_unlock_irqrestore(&uart.lock, flags);
     if (got) {
         wake_up(&rx_wait);
-        poll_notify();
     }
 }
 
@@ -173,6 +171,11 @@ size_t serial_read_nonblock(char *buf, size_t len)
     }
     spin_unlock_irqrestore(&uart.lock, flags);
     return n;
+}
+
+struct wait_queue *serial_rx_wait(void)
+{
+    return &rx_wait;
 }
 
 size_t serial_read(char *buf, size_t len)

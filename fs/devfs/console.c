@@ -9,6 +9,7 @@
 #include <fs/devfs.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
+#include <kernel/poll.h>
 #include <kernel/signal.h>
 #include <kernel/process.h>
 #include <kernel/spinlock.h>
@@ -249,9 +250,10 @@ static long console_write(struct file *f, struct iobuf *b, u64 *pos)
     return done;
 }
 
-static u32 console_poll(struct file *f)
+static u32 console_poll(struct file *f, struct poll_table *pt)
 {
     char buf[64];
+    poll_wait(pt, serial_rx_wait());
     size_t got = serial_read_nonblock(buf, sizeof(buf));
     u32 mask = POLLOUT;
 

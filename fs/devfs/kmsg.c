@@ -148,8 +148,11 @@ static s64 kmsg_llseek(struct file *f, s64 off, int whence)
     }
 }
 
-static u32 kmsg_poll(struct file *f)
+/* No wait queue: printk may run where waking is unsafe, so a poller of
+ * /dev/kmsg sees new messages at its next timeout. */
+static u32 kmsg_poll(struct file *f, struct poll_table *pt)
 {
+    (void)pt;
     u64 *seq = f->private;
     u64 s = *seq;
     char c;

@@ -64,7 +64,6 @@ static void pipe_unlock_side(struct pipe *p, bool *busy)
 static void pipe_changed(struct pipe *p)
 {
     wake_up(&p->wq);
-    poll_notify();
 }
 
 static long pipe_read(struct file *f, struct iobuf *buf, u64 *pos)
@@ -164,10 +163,11 @@ static long pipe_write(struct file *f, struct iobuf *buf, u64 *pos)
     return done > 0 ? (long)done : r;
 }
 
-static u32 pipe_poll(struct file *f)
+static u32 pipe_poll(struct file *f, struct poll_table *pt)
 {
     struct pipe *p = f->private;
     u32 mask = 0;
+    poll_wait(pt, &p->wq);
     if (f->fmode & FMODE_READ) {
         if (pipe_used(p) > 0) {
             mask |= POLLIN;

@@ -19,4 +19,8 @@ size_t serial_read_nonblock(char *buf, size_t len);
  * when a signal interrupts the wait. */
 size_t serial_read(char *buf, size_t len);
 
+struct wait_queue;
+/* Woken when bytes arrive (for poll). */
+struct wait_queue *serial_rx_wait(void);
+
 #endif

@@ -49,6 +49,7 @@ struct file;
 struct super_block;
 struct mount;
 struct cred;
+struct poll_table;
 
 struct vfs_time {
     s64 sec;
@@ -86,9 +87,10 @@ struct file_ops {
     int (*iterate)(struct file *f, struct dir_context *ctx);
     long (*ioctl)(struct file *f, u32 cmd, u64 arg);
     int (*fsync)(struct file *f);
-    /* Placeholder until poll/select exist: the readiness bits now. NULL
+    /* The readiness bits now; with a poll table, also poll_wait() on every
+     * wait queue woken when they may change (include/kernel/poll.h). NULL
      * means always readable and writable. */
-    u32 (*poll)(struct file *f);
+    u32 (*poll)(struct file *f, struct poll_table *pt);
     /* The frame holding file page pgoff, with a reference for the caller
      * (see vfs_file_get_page). NULL: the file cannot be mapped (-ENODEV). */
     int (*get_page)(struct file *f, u64 pgoff, bool write, phys_addr_t *pa);

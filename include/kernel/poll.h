@@ -1,22 +1,26 @@
-/* Readiness waiting (fs/poll.c). For now one global wait queue: every
- * change that can make a file readable or writable (pipe data, console
- * input, a closed end) calls poll_notify(), and poll/select sleepers
- * re-check their files. Correct and simple; a per-file mechanism that
- * sockets and epoll can share replaces it with the next issue. */
+/* Readiness waiting (fs/poll.c), the mechanism poll, select and (later)
+ * epoll and sockets share. A file's poll op reports its readiness bits
+ * (POLLIN, POLLOUT, ...) and, when given a poll table, calls poll_wait on
+ * each wait queue that is woken when that readiness may change. The sleeper
+ * marks itself SLEEPING before it asks, so a wake-up that comes between
+ * asking and sleeping is never lost (see include/kernel/wait.h). */
 #ifndef KERNEL_POLL_H
 #define KERNEL_POLL_H
 
 #include <kernel/wait.h>
 
-extern struct wait_queue poll_wq;
-/* Bumped by every poll_notify: a sleeper that saw an older value before
- * scanning its files knows it must scan again (no lost wakeups). */
-extern volatile u64 poll_seq;
+#define POLL_TABLE_MAX 64
 
-static inline void poll_notify(void)
-{
-    __atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
-    wake_up(&poll_wq);
-}
+struct poll_table {
+    unsigned n;
+    bool overflow; /* more queues than fit: the sleeper also wakes on a timer */
+    struct {
+        struct wait_queue *wq;
+        struct wait_entry w;
+    } entries[POLL_TABLE_MAX];
+};
+
+/* Called by poll ops: the sleeper behind pt is woken by wq too. */
+void poll_wait(struct poll_table *pt, struct wait_queue *wq);
 
 #endif

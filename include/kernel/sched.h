@@ -40,6 +40,7 @@ struct thread {
     u32 tid;
     u32 flags;
     enum thread_state state;
+    bool on_rq; /* on the run queue (rq_lock) */
     int exit_code;
     u32 slice_left;
     u64 switches; /* times it was switched in */
@@ -84,6 +85,11 @@ void sched_tick(void);
 void sched_preempt_point(void);
 
 void sleep_ns(u64 ns);
+/* Marks the current thread SLEEPING (it sleeps at its next schedule()
+ * unless woken first) or RUNNABLE again; for sleepers that wait on several
+ * queues at once (poll). */
+void sched_set_sleeping(void);
+void sched_set_running(void);
 
 struct sched_stats {
     u64 context_switches;

@@ -71,6 +71,7 @@ void sched_init(void)
     /* The idle thread runs only when the queue is empty, never from it. */
     u64 flags = spin_lock_irqsave(&rq_lock);
     list_del(&idle_thread->run_link);
+    idle_thread->on_rq = false;
     spin_unlock_irqrestore(&rq_lock, flags);
 }
 
@@ -104,17 +105,31 @@ static void switch_user_state(struct thread *prev, struct thread *next)
     }
 }
 
-void schedule(void)
+static void enqueue(struct thread *t)
+{
+    if (!t->on_rq) {
+        t->on_rq = true;
+        list_add_tail(&t->run_link, &run_queue);
+    }
+}
+
+/* preempt: an involuntary switch (timer interrupt). A thread preempted
+ * between marking itself SLEEPING and calling schedule() stays on the run
+ * queue: it has not yet set up its wake-up (a queue entry, a timer), so
+ * taking it off would lose it. It sleeps at its own schedule() call. */
+static void do_schedule(bool preempt)
 {
     u64 flags = spin_lock_irqsave(&rq_lock);
     struct thread *prev = cpu0.current;
-    if (prev->state == THREAD_RUNNABLE && prev != idle_thread) {
-        list_add_tail(&prev->run_link, &run_queue);
+    if (prev != idle_thread && prev->state != THREAD_DEAD &&
+        (prev->state == THREAD_RUNNABLE || preempt)) {
+        enqueue(prev);
     }
     struct thread *next = idle_thread;
     if (!list_empty(&run_queue)) {
         next = list_first_entry(&run_queue, struct thread, run_link);
         list_del(&next->run_link);
+        next->on_rq = false;
     }
     need_resched = false;
     next->slice_left = SCHED_SLICE_TICKS;
@@ -135,6 +150,11 @@ void schedule(void)
     sched_reap();
 }
 
+void schedule(void)
+{
+    do_schedule(false);
+}
+
 void yield(void)
 {
     schedule();
@@ -148,7 +168,7 @@ bool wake_thread(struct thread *t)
         t->state = THREAD_RUNNABLE;
         /* The current thread is never on the queue; schedule() adds it. */
         if (t != cpu0.current) {
-            list_add_tail(&t->run_link, &run_queue);
+            enqueue(t);
         }
         if (cpu0.current == idle_thread) {
             need_resched = true;
@@ -162,7 +182,7 @@ bool wake_thread(struct thread *t)
 void sched_enqueue_new(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
-    list_add_tail(&t->run_link, &run_queue);
+    enqueue(t);
 }
 
 void sched_tick(void)
@@ -180,7 +200,7 @@ void sched_tick(void)
 void sched_preempt_point(void)
 {
     if (need_resched) {
-        schedule();
+        do_schedule(true);
     }
 }
 
@@ -205,6 +225,20 @@ u64 schedule_timeout(u64 timeout_ns)
     ktimer_cancel(&st.timer);
     u64 now = clock_monotonic_ns();
     return deadline > now ? deadline - now : 0;
+}
+
+void sched_set_sleeping(void)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    cpu0.current->state = THREAD_SLEEPING;
+    spin_unlock_irqrestore(&rq_lock, flags);
+}
+
+void sched_set_running(void)
+{
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    cpu0.current->state = THREAD_RUNNABLE;
+    spin_unlock_irqrestore(&rq_lock, flags);
 }
 
 void sleep_ns(u64 ns)

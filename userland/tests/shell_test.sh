@@ -234,7 +234,13 @@ else
 fi
 sleep 5 &
 p=$!
-pidof sleep | grep -qw "$p" && pass "pidof finds a sleeping job" ||
+# The job may not have exec'd sleep yet: look a few times.
+found=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    pidof sleep | grep -qw "$p" && found=1 && break
+    sleep 0.2
+done
+[ -n "$found" ] && pass "pidof finds a sleeping job" ||
     fail "pidof finds a sleeping job" "pidof sleep gave '$(pidof sleep)', want $p"
 kill $p
 wait $p 2> /dev/null
