@@ -159,6 +159,14 @@ if [ -z "${ONLY:-}" ] || [[ usertests =~ $ONLY ]]; then
 fi
 # ---- end userland: guest run ----
 
+# More suites, one file each (sourced: they may use q, record and fail).
+for suite in tools/tests.d/*.sh; do
+    [ -f "$suite" ] || continue
+    echo "== $(basename "$suite" .sh)"
+    # shellcheck disable=SC1090
+    . "$suite"
+done
+
 passed=$(grep -c '^PASS' "$RESULTS")
 failed=$(grep -c '^FAIL' "$RESULTS")
 echo
