@@ -83,6 +83,10 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code);
 /* Makes [start, start+len) present (MAP_POPULATE, exec's stack). */
 int vm_populate(struct mm *mm, u64 start, u64 len, bool write);
+/* Makes the page at addr present and owned by mm alone (copying a shared
+ * one), whatever the VMA's protection; *pa gets its frame. For the kernel
+ * writing into an address space it is building (exec). */
+int vm_make_private(struct mm *mm, u64 addr, phys_addr_t *pa);
 
 /* Copies from another (or this) address space through the direct map;
  * returns bytes copied (short where nothing is mapped). */

@@ -78,21 +78,12 @@ int exec_open(struct exec_ctx *x)
     return r;
 }
 
-/* The frame behind addr in mm, made present (a private page: anonymous
- * memory is zero-filled, file-private memory copied). */
+/* The frame behind addr in mm, present and private to mm. */
 static u8 *exec_page(struct mm *mm, u64 addr, int *err)
 {
-    u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
-    *err = vm_populate(mm, page, PAGE_SIZE, false);
-    if (*err < 0) {
-        return NULL;
-    }
-    u64 *pte = vm_pte_lookup(&mm->as, page);
-    if (!pte || !(*pte & (PTE_PRESENT | PTE_PROTNONE))) {
-        *err = -EFAULT;
-        return NULL;
-    }
-    return phys_to_virt(*pte & PTE_ADDR_MASK);
+    phys_addr_t pa;
+    *err = vm_make_private(mm, addr, &pa);
+    return *err < 0 ? NULL : phys_to_virt(pa);
 }
 
 static int exec_write(struct mm *mm, u64 addr, const void *src, size_t len)

@@ -36,9 +36,15 @@ static int new_zero_page(phys_addr_t *pa)
     return 0;
 }
 
-/* Fills a page that has never been present. */
-static int fault_in(struct mm *mm, struct vma *v, u64 page, bool write, phys_addr_t *pa)
+/* Fills a page that has never been present. A read-only private file
+ * mapping (program text, rodata) maps the file's own page (shared by every
+ * process, like Linux's page cache); a writable one gets a copy at once,
+ * so code and data never share a frame (TCG retranslates code on every
+ * write to its page, which made such sharing 100x slower). *shared_ro
+ * tells the caller to clear the write bit. */
+static int fault_in(struct vma *v, u64 page, bool write, phys_addr_t *pa, bool *shared_ro)
 {
+    *shared_ro = false;
     if (!v->file) {
         return new_zero_page(pa);
     }
@@ -48,11 +54,12 @@ static int fault_in(struct mm *mm, struct vma *v, u64 page, bool write, phys_add
     if (r < 0) {
         return r;
     }
-    if (v->flags & MAP_SHARED) {
+    if ((v->flags & MAP_SHARED) || (!write && !(v->prot & PROT_WRITE))) {
         *pa = fpa;
+        *shared_ro = !(v->flags & MAP_SHARED);
         return 0;
     }
-    /* Private file mapping: the process gets its own copy. */
+    /* A write to a private file page: the process gets its own copy. */
     void *copy = page_alloc(0);
     if (!copy) {
         page_put(fpa);
@@ -61,7 +68,6 @@ static int fault_in(struct mm *mm, struct vma *v, u64 page, bool write, phys_add
     memcpy(copy, phys_to_virt(fpa), PAGE_SIZE);
     page_put(fpa);
     *pa = virt_to_phys(copy);
-    (void)mm;
     return 0;
 }
 
@@ -114,16 +120,50 @@ int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code)
         return 0;
     }
     phys_addr_t pa;
-    int r = fault_in(mm, v, page, write, &pa);
+    bool shared_ro;
+    int r = fault_in(v, page, write, &pa, &shared_ro);
     if (r < 0) {
         return r;
     }
-    r = vm_map_page(&mm->as, page, pa, vma_pte_flags(v));
+    u64 flags = vma_pte_flags(v);
+    if (shared_ro) {
+        flags &= ~PTE_WRITE;
+    }
+    r = vm_map_page(&mm->as, page, pa, flags);
     if (r < 0) {
         page_put(pa);
         return r;
     }
     mm->rss_pages++;
+    return 0;
+}
+
+int vm_make_private(struct mm *mm, u64 addr, phys_addr_t *pa)
+{
+    u64 page = ALIGN_DOWN(addr, PAGE_SIZE);
+    int r = vm_populate(mm, page, PAGE_SIZE, false);
+    if (r < 0) {
+        return r;
+    }
+    u64 *pte = vm_pte_lookup(&mm->as, page);
+    if (!pte || !(*pte & (PTE_PRESENT | PTE_PROTNONE))) {
+        return -EFAULT;
+    }
+    struct page *p = virt_to_page(phys_to_virt(*pte & PTE_ADDR_MASK));
+    if (p && p->refcount > 1) {
+        /* Shared (page cache or copy-on-write): take a copy, keeping the
+         * mapping's protection as the VMA has it. */
+        bool writable = *pte & PTE_WRITE;
+        r = fault_cow(pte);
+        if (r < 0) {
+            return r;
+        }
+        if (!writable) {
+            *pte &= ~PTE_WRITE;
+        }
+        invlpg(page);
+    }
+    *pa = *pte & PTE_ADDR_MASK;
     return 0;
 }
 
