@@ -1,6 +1,7 @@
 /* Interrupt entry: 256 stubs, 16 bytes apart, each pushing an error code
  * (a 0 where the CPU pushes none) and its vector, then isr_common saves the
  * general registers as struct trap_frame and calls trap_dispatch. */
+#include <arch/x86_64/frame_asm.h>
 #include <arch/x86_64/gdt.h>
 
 #define FRAME_CS_FROM_TOP 24 /* offset of cs above vector/error on entry */
@@ -27,41 +28,13 @@ isr_common:
     testb $3, FRAME_CS_FROM_TOP(%rsp)
     jz 1f
     swapgs
-1:  pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  PUSH_GPRS
     cld
     movq %rsp, %rdi
     call trap_dispatch
 .global trap_return
 trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+    POP_GPRS
     testb $3, FRAME_CS_FROM_TOP(%rsp)
     jz 2f
     swapgs

@@ -5,6 +5,7 @@
  * by sysret when the return address is canonical and the frame is a plain
  * user one, else by iretq (sysret with a non-canonical rcx would #GP in
  * kernel mode on Intel). */
+#include <arch/x86_64/frame_asm.h>
 #include <arch/x86_64/gdt.h>
 
 #define PERCPU_KERNEL_RSP 16
@@ -27,21 +28,7 @@ syscall_entry:
     pushq %rcx /* rip */
     pushq $0   /* error_code */
     pushq %rax /* vector slot: the syscall number (orig_rax) */
-    pushq %rdi
-    pushq %rsi
-    pushq %rdx
-    pushq %rcx
-    pushq %rax
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     movq %rsp, %rdi
     xorl %ebp, %ebp
     call syscall_dispatch
@@ -53,21 +40,7 @@ syscall_entry:
     jnz syscall_iret
     cmpq $USER_CS, FRAME_CS(%rsp)
     jne syscall_iret
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rax
-    popq %rcx
-    popq %rdx
-    popq %rsi
-    popq %rdi
+    POP_GPRS
     addq $16, %rsp        /* vector, error_code */
     movq (%rsp), %rcx     /* rip */
     movq 16(%rsp), %r11   /* rflags */

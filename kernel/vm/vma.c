@@ -117,32 +117,37 @@ void vm_release_range(struct mm *mm, u64 start, u64 end)
     vm_flush_all(&mm->as);
 }
 
+/* Splits the VMAs that straddle start or end, so that every VMA is
+ * either wholly inside [start, end) or wholly outside it. */
+static int vma_isolate(struct mm *mm, u64 start, u64 end)
+{
+    struct vma *v = vma_find(mm, start);
+    if (v && v->start < start && vma_split(v, start) < 0) {
+        return -ENOMEM;
+    }
+    v = end > 0 ? vma_find(mm, end - 1) : NULL;
+    if (v && v->end > end && vma_split(v, end) < 0) {
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 int vma_unmap(struct mm *mm, u64 start, u64 len)
 {
     if (!IS_ALIGNED(start, PAGE_SIZE) || start > USER_SPACE_TOP) {
         return -EINVAL;
     }
     u64 end = len > USER_SPACE_TOP - start ? USER_SPACE_TOP : start + ALIGN_UP(len, PAGE_SIZE);
+    if (vma_isolate(mm, start, end) < 0) {
+        return -ENOMEM;
+    }
     struct list_head *pos, *next;
     list_for_each_safe(pos, next, &mm->vmas) {
         struct vma *v = list_entry(pos, struct vma, link);
-        if (v->end <= start || v->start >= end) {
-            continue;
+        if (v->start >= start && v->end <= end) {
+            list_del(&v->link);
+            vma_free(v);
         }
-        if (v->start < start) {
-            if (vma_split(v, start) < 0) {
-                return -ENOMEM;
-            }
-            next = v->link.next; /* the upper part, handled next */
-            continue;
-        }
-        if (v->end > end) {
-            if (vma_split(v, end) < 0) {
-                return -ENOMEM;
-            }
-        }
-        list_del(&v->link);
-        vma_free(v);
     }
     vm_release_range(mm, start, end);
     return 0;
@@ -199,24 +204,16 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
         }
         a = v->end;
     }
-    struct list_head *pos, *next;
-    list_for_each_safe(pos, next, &mm->vmas) {
+    if (vma_isolate(mm, start, end) < 0) {
+        return -ENOMEM;
+    }
+    struct list_head *pos;
+    list_for_each(pos, &mm->vmas) {
         struct vma *v = list_entry(pos, struct vma, link);
-        if (v->end <= start || v->start >= end) {
-            continue;
+        if (v->start >= start && v->end <= end) {
+            v->prot = prot;
+            vm_for_each_user_pte(&mm->as, v->start, v->end, protect_pte, v);
         }
-        if (v->start < start) {
-            if (vma_split(v, start) < 0) {
-                return -ENOMEM;
-            }
-            next = v->link.next;
-            continue;
-        }
-        if (v->end > end && vma_split(v, end) < 0) {
-            return -ENOMEM;
-        }
-        v->prot = prot;
-        vm_for_each_user_pte(&mm->as, v->start, v->end, protect_pte, v);
     }
     vm_flush_all(&mm->as);
     return 0;
