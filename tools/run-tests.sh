@@ -49,7 +49,9 @@ echo "== QEMU integration tests"
 data=$OUT/data
 mkdir -p "$data"
 # Test modules: random bytes, a truncated archive, and three small archives.
-head -c 4096 /dev/urandom > "$data/corrupt.bin"
+# Random bytes after a fixed non-zero start (a leading NUL would be read as
+# padding before an archive, moving the reported offset).
+{ printf "NOT-A-CPIO"; head -c 4096 /dev/urandom; } > "$data/corrupt.bin"
 head -c 300 build/initramfs.cpio > "$data/truncated.cpio"
 # Each of a, b, c holds override.txt: the last module's copy must win.
 for n in a b c; do
