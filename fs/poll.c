@@ -203,14 +203,21 @@ static void write_time_left(uptr_t uts, u64 deadline)
 
 SYSCALL_DEFINE5(ppoll, uptr_t, fds, u64, nfds, uptr_t, tsp, uptr_t, sigmask, u64, sigsetsize)
 {
-    (void)sigmask; /* signal masks arrive with signals */
-    (void)sigsetsize;
     u64 deadline;
     int r = read_timeout(tsp, &deadline);
     if (r < 0) {
         return r;
     }
+    if (!uptr_is_null(sigmask)) {
+        r = signal_begin_temp_mask(sigmask, sigsetsize);
+        if (r < 0) {
+            return r;
+        }
+    }
     long n = do_poll(fds, nfds, deadline);
+    if (!uptr_is_null(sigmask)) {
+        signal_end_temp_mask(n == -ERESTARTNOHAND || n == -EINTR);
+    }
     write_time_left(tsp, deadline);
     return n;
 }
@@ -304,9 +311,10 @@ SYSCALL_DEFINE5(select, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, 
         if (copy_from_user(&tv, utv, sizeof(tv)) < 0) {
             return -EFAULT;
         }
-        if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000) {
+        if (tv.sec < 0 || tv.usec < 0) {
             return -EINVAL;
         }
+        /* Like Linux, whole seconds in tv_usec are carried over. */
         deadline = deadline_after((u64)tv.sec * NSEC_PER_SEC + (u64)tv.usec * 1000);
     }
     long r = do_select(nfds, in, out, ex, deadline);
@@ -320,15 +328,31 @@ SYSCALL_DEFINE5(select, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, 
 }
 
 SYSCALL_DEFINE6(pselect6, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, tsp, uptr_t,
-                sigmask)
+                sigdata)
 {
-    (void)sigmask;
     u64 deadline;
     int r = read_timeout(tsp, &deadline);
     if (r < 0) {
         return r;
     }
+    /* The sixth argument points to { const sigset_t *mask; size_t size; }. */
+    struct {
+        u64 mask;
+        u64 size;
+    } sd = { 0, 0 };
+    if (!uptr_is_null(sigdata) && copy_from_user(&sd, sigdata, sizeof(sd)) < 0) {
+        return -EFAULT;
+    }
+    if (sd.mask) {
+        r = signal_begin_temp_mask(uptr(sd.mask), sd.size);
+        if (r < 0) {
+            return r;
+        }
+    }
     long n = do_select(nfds, in, out, ex, deadline);
+    if (sd.mask) {
+        signal_end_temp_mask(n == -ERESTARTNOHAND || n == -EINTR);
+    }
     write_time_left(tsp, deadline);
     return n;
 }

@@ -17,6 +17,7 @@ PACKAGES=(
     dpkg-dev      # dpkg-source, used by `apt-get source`
     xz-utils bzip2 # unpacking Debian source packages
     linux-libc-dev # kernel headers BusyBox needs (linux/kd.h ...)
+    prometheus    # promtool: make test checks /proc/metrics with `promtool check metrics`
 )
 
 DEB_SRC_FILE=/etc/apt/sources.list.d/kiln-deb-src.sources

@@ -16,6 +16,8 @@
 #define UC_FP_XSTATE 0x1
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define NR_RESTART_SYSCALL 219
 /* Flags user code may change through rt_sigreturn: CF PF AF ZF SF TF DF OF
  * NT RF AC ID (like Linux's FIX_EFLAGS). */
 #define RFLAGS_USER_MASK 0x254dd5ul
@@ -40,19 +42,6 @@ struct ucontext_k {
     u64 sigmask;
 };
 
-struct siginfo_k {
-    s32 si_signo, si_errno, si_code, pad;
-    union {
-        struct {
-            s32 pid;
-            u32 uid;
-            s32 status;
-        } kill;
-        u64 addr;
-        u8 bytes[112];
-    } u;
-};
-
 struct rt_sigframe {
     u64 pretcode;
     struct ucontext_k uc;
@@ -62,34 +51,14 @@ struct rt_sigframe {
 _Static_assert(sizeof(struct sigcontext_k) == 256, "sigcontext is 256 bytes");
 _Static_assert(sizeof(struct siginfo_k) == 128, "siginfo is 128 bytes");
 
-int signal_default(struct process *p, int sig);
-
-static bool on_altstack(const struct signal_state *s, u64 sp)
-{
-    return s->altstack_size && sp > s->altstack_sp && sp <= s->altstack_sp + s->altstack_size;
-}
-
-static void fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *in)
-{
-    memset(si, 0, sizeof(*si));
-    si->si_signo = sig;
-    si->si_code = in->code;
-    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) {
-        si->u.addr = in->addr;
-    } else {
-        si->u.kill.pid = in->pid;
-        si->u.kill.uid = in->uid;
-        si->u.kill.status = in->status;
-    }
-}
-
 /* Builds the frame on the user (or alternate) stack and points the
  * registers at the handler. Returns false if the stack is unusable. */
 static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *act,
-                        struct signal_state *s, u64 old_mask)
+                        const struct sig_info *info, struct signal_state *s, u64 old_mask)
 {
     u64 sp = f->rsp;
-    bool use_alt = (act->flags & SA_ONSTACK) && s->altstack_size && !on_altstack(s, sp);
+    bool on_alt = signal_on_altstack(s, sp);
+    bool use_alt = (act->flags & SA_ONSTACK) && s->altstack_size && !on_alt;
     if (use_alt) {
         sp = s->altstack_sp + s->altstack_size;
     } else {
@@ -107,9 +76,12 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
     struct rt_sigframe fr;
     memset(&fr, 0, sizeof(fr));
     fr.pretcode = act->restorer;
+    /* uc_stack: the alternate stack settings as sigaltstack() took them
+     * (Linux saves the flags as given, without SS_ONSTACK); rt_sigreturn
+     * reinstates them (SS_AUTODISARM disarms the stack meanwhile). */
     fr.uc.ss_sp = s->altstack_sp;
     fr.uc.ss_size = s->altstack_size;
-    fr.uc.ss_flags = s->altstack_size ? (on_altstack(s, f->rsp) ? SS_ONSTACK : 0) : SS_DISABLE;
+    fr.uc.ss_flags = s->altstack_size ? (s32)s->altstack_flags : SS_DISABLE;
     struct sigcontext_k *mc = &fr.uc.mcontext;
     mc->r8 = f->r8;
     mc->r9 = f->r9;
@@ -134,12 +106,17 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
     mc->err = f->error_code;
     mc->trapno = f->vector;
     mc->oldmask = old_mask;
-    mc->cr2 = s->info[sig - 1].addr;
+    mc->cr2 = info->addr;
     mc->fpstate = fpstate;
     fr.uc.sigmask = old_mask;
-    fill_siginfo(&fr.info, sig, &s->info[sig - 1]);
+    signal_fill_siginfo(&fr.info, sig, info);
     if (copy_to_user(uptr(sp), &fr, sizeof(fr)) < 0) {
         return false;
+    }
+    /* Linux disarms on any delivery, on the alternate stack or not. */
+    if (s->altstack_flags & SS_AUTODISARM) {
+        s->altstack_sp = s->altstack_size = 0;
+        s->altstack_flags = 0;
     }
 
     f->rsp = sp;
@@ -156,18 +133,6 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
     return true;
 }
 
-/* Takes the lowest unblocked pending signal (SIGKILL first). */
-static int dequeue(struct signal_state *s)
-{
-    u64 ready = s->pending & (~s->blocked | SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
-    if (!ready) {
-        return 0;
-    }
-    int sig = (ready & SIGBIT(SIGKILL)) ? SIGKILL : __builtin_ctzll(ready) + 1;
-    s->pending &= ~SIGBIT(sig);
-    return sig;
-}
-
 /* An interrupted syscall resumes (restart) or fails with EINTR. */
 static void fix_syscall_return(struct trap_frame *f, const struct k_sigaction *act, bool handler)
 {
@@ -175,14 +140,18 @@ static void fix_syscall_return(struct trap_frame *f, const struct k_sigaction *a
     bool restart = false;
     if (ret == -ERESTARTSYS) {
         restart = !handler || (act->flags & SA_RESTART);
-    } else if (ret == -ERESTARTNOHAND) {
+    } else if (ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK) {
         restart = !handler;
+    } else if (ret == -ERESTARTNOINTR) {
+        restart = true;
     } else {
         return;
     }
     if (restart) {
-        f->rax = f->vector; /* orig_rax: the syscall number */
-        f->rip -= 2;        /* back onto the syscall instruction */
+        /* Back onto the syscall instruction, with orig_rax (the syscall
+         * number) or restart_syscall in rax. */
+        f->rax = ret == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : f->vector;
+        f->rip -= 2;
     } else {
         f->rax = (u64)-EINTR;
     }
@@ -195,50 +164,58 @@ void signal_deliver(struct trap_frame *f, bool from_syscall)
         return;
     }
     struct signal_state *s = &p->sig;
-    for (;;) {
-        int sig = dequeue(s);
-        if (!sig) {
-            break;
+    struct k_sigaction ka;
+    struct sig_info info;
+    /* Like Linux, every signal the mask lets through gets its frame now,
+     * each on top of the previous one: the last one's handler runs first
+     * and returns into the one before. */
+    bool handled = false;
+    int sig;
+    while ((sig = signal_get(&ka, &info)) != 0) {
+        if (from_syscall && !handled) {
+            fix_syscall_return(f, &ka, true);
         }
-        struct k_sigaction *act = &s->actions[sig - 1];
-        if (sig == SIGKILL || act->handler == SIG_DFL) {
-            signal_default(p, sig);
-            continue;
-        }
-        if (act->handler == SIG_IGN) {
-            continue;
-        }
-        if (from_syscall) {
-            fix_syscall_return(f, act, true);
-            from_syscall = false;
-        }
-        u64 old_mask = s->in_sigsuspend ? s->saved_mask : s->blocked;
-        s->in_sigsuspend = false;
-        struct k_sigaction copy = *act;
-        if (act->flags & SA_RESETHAND) {
-            act->handler = SIG_DFL;
-            act->flags &= ~SA_SIGINFO;
-        }
-        if (!setup_frame(f, sig, &copy, s, old_mask)) {
+        handled = true;
+        /* After sigsuspend/ppoll the handler returns to the old mask. */
+        u64 old_mask = s->restore_mask ? s->saved_mask : s->blocked;
+        s->restore_mask = false;
+        if (!setup_frame(f, sig, &ka, &info, s, old_mask)) {
             /* No room for the frame: the process dies of SIGSEGV. */
             process_exit(SIGSEGV | 0x80);
         }
-        u64 block = copy.mask | ((copy.flags & SA_NODEFER) ? 0 : SIGBIT(sig));
-        s->blocked = (old_mask | block) & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+        signal_handler_done(sig, &ka, old_mask);
+    }
+    if (handled) {
         return;
     }
     if (from_syscall) {
         fix_syscall_return(f, NULL, false);
     }
-    if (s->in_sigsuspend) {
-        s->blocked = s->saved_mask;
-        s->in_sigsuspend = false;
+    if (s->restore_mask) {
+        s->restore_mask = false;
+        s->blocked = s->saved_mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
     }
 }
+
+#define KERNEL_HALF 0xffff800000000000ull
 
 static bool canonical_user(u64 a)
 {
     return a < 0x0000800000000000ull;
+}
+
+/* A frame rt_sigreturn cannot use: SIGSEGV (or sig), registers left as
+ * they are. */
+static long bad_frame_sig(int sig)
+{
+    struct sig_info info = {SI_KERNEL, 0, 0, 0, 0};
+    signal_force(sig, &info);
+    return 0;
+}
+
+static long bad_frame(void)
+{
+    return bad_frame_sig(SIGSEGV);
 }
 
 SYSCALL_DEFINE0(rt_sigreturn)
@@ -248,22 +225,30 @@ SYSCALL_DEFINE0(rt_sigreturn)
     struct process *p = current_process();
     u64 addr = f->rsp - 8; /* the handler's ret popped pretcode */
     struct rt_sigframe fr;
+    signal_restart_reset();
     if (copy_from_user(&fr, uptr(addr), sizeof(fr)) < 0) {
-        process_exit(SIGSEGV | 0x80);
+        return bad_frame();
     }
     struct sigcontext_k *mc = &fr.uc.mcontext;
-    /* A forged frame may not leave user mode's code and stack. */
-    if (!canonical_user(mc->rip) || !canonical_user(mc->rsp)) {
-        process_exit(SIGSEGV | 0x80);
+    /* A forged frame may not leave user mode: kernel or other selectors
+     * (Linux's iret would fault on them), kernel or non-canonical
+     * addresses. */
+    if ((mc->cs | 3) != USER_CS || !canonical_user(mc->rip) || mc->rsp >= KERNEL_HALF) {
+        return bad_frame();
+    }
+    /* On Linux a non-canonical stack pointer faults at the first push
+     * (#SS), which is SIGBUS. */
+    if (!canonical_user(mc->rsp)) {
+        return bad_frame_sig(SIGBUS);
     }
     if (mc->fpstate) {
         struct fpu_state st;
         if (copy_from_user(&st, uptr(mc->fpstate), sizeof(st)) < 0) {
-            process_exit(SIGSEGV | 0x80);
+            return bad_frame();
         }
         u32 mxcsr = *(u32 *)(st.fxsave + 24);
         if (mxcsr & 0xffff0000u) {
-            process_exit(SIGSEGV | 0x80); /* fxrstor would fault on reserved bits */
+            return bad_frame(); /* fxrstor would fault on reserved bits */
         }
         *t->fpu = st;
         fpu_restore(t->fpu);
@@ -286,9 +271,16 @@ SYSCALL_DEFINE0(rt_sigreturn)
     f->rsp = mc->rsp;
     f->rip = mc->rip;
     f->rflags = (f->rflags & ~RFLAGS_USER_MASK) | (mc->eflags & RFLAGS_USER_MASK) | RFLAGS_IF;
-    f->cs = USER_CS; /* whatever the frame says: user selectors only */
+    f->cs = USER_CS;
     f->ss = USER_DS;
     f->vector = (u64)-1; /* not a syscall any more: no restart */
+    u64 flags = spin_lock_irqsave(&proc_lock);
     p->sig.blocked = fr.uc.sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+    spin_unlock_irqrestore(&proc_lock, flags);
+    /* The alternate stack as it was (errors ignored, as on Linux, which
+     * checks the stack pointer of the sigreturn call: a handler on the
+     * alternate stack that re-armed it keeps its own settings). */
+    signal_set_altstack(uptr(addr + __builtin_offsetof(struct rt_sigframe, uc.ss_sp)), uptr(0),
+                        addr + 8);
     return SYSCALL_FRAME_REPLACED;
 }

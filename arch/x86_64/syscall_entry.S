@@ -3,13 +3,15 @@
  * stack and save a struct trap_frame, the same layout interrupts use, so
  * fork, signals and ptrace-like code see one register format. Return is
  * by sysret when the return address is canonical and the frame is a plain
- * user one, else by iretq (sysret with a non-canonical rcx would #GP in
+ * user one (rcx = rip, r11 = rflags, as sysret leaves them), else by iretq (sysret with a non-canonical rcx would #GP in
  * kernel mode on Intel). */
 #include <arch/x86_64/frame_asm.h>
 #include <arch/x86_64/gdt.h>
 
 #define PERCPU_KERNEL_RSP 16
 #define PERCPU_USER_RSP 24
+#define FRAME_R11 48
+#define FRAME_RCX 88
 #define FRAME_RIP 136
 #define FRAME_CS 144
 #define FRAME_RFLAGS 152
@@ -39,6 +41,13 @@ syscall_entry:
     sarq $47, %r11
     jnz syscall_iret
     cmpq $USER_CS, FRAME_CS(%rsp)
+    jne syscall_iret
+    /* sysret loads rcx and r11 from rip and rflags: only when the frame
+     * already has them so (not after rt_sigreturn or a signal frame). */
+    cmpq %rcx, FRAME_RCX(%rsp)
+    jne syscall_iret
+    movq FRAME_RFLAGS(%rsp), %r11
+    cmpq %r11, FRAME_R11(%rsp)
     jne syscall_iret
     POP_GPRS
     addq $16, %rsp        /* vector, error_code */

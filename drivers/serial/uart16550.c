@@ -43,6 +43,7 @@ static struct {
 } uart = {.lock = SPINLOCK_INIT("uart")};
 
 static struct wait_queue rx_wait = WAIT_QUEUE_INIT(rx_wait);
+static void (*rx_handler)(void);
 
 void serial_early_init(void)
 {
@@ -93,18 +94,18 @@ static void uart_queue(char c)
     uart.tx_head++;
 }
 
-void serial_write(const char *s, size_t len)
+static void uart_write(const char *s, size_t len, bool crlf)
 {
     u64 flags = spin_lock_irqsave(&uart.lock);
     for (size_t i = 0; i < len; i++) {
         if (!uart.irq_mode) {
-            if (s[i] == '\n') {
+            if (crlf && s[i] == '\n') {
                 uart_put_polled('\r');
             }
             uart_put_polled(s[i]);
             continue;
         }
-        if (s[i] == '\n') {
+        if (crlf && s[i] == '\n') {
             uart_queue('\r');
         }
         uart_queue(s[i]);
@@ -113,6 +114,16 @@ void serial_write(const char *s, size_t len)
         uart_tx_fill();
     }
     spin_unlock_irqrestore(&uart.lock, flags);
+}
+
+void serial_write(const char *s, size_t len)
+{
+    uart_write(s, len, true);
+}
+
+void serial_write_raw(const char *s, size_t len)
+{
+    uart_write(s, len, false);
 }
 
 void serial_panic_mode(void)
@@ -145,6 +156,17 @@ static void uart_irq(void *ctx)
     spin_unlock_irqrestore(&uart.lock, flags);
     if (got) {
         wake_up(&rx_wait);
+        if (rx_handler) {
+            rx_handler();
+        }
+    }
+}
+
+void serial_set_rx_handler(void (*fn)(void))
+{
+    rx_handler = fn;
+    if (fn) {
+        fn(); /* bytes that came before */
     }
 }
 

@@ -31,6 +31,7 @@ struct pipe {
     u8 *ring;
     volatile u32 head, tail; /* free-running; head - tail bytes are queued */
     u32 readers, writers;
+    u32 reader_opens, writer_opens; /* ever, for FIFO open rendezvous */
     bool read_busy, write_busy;
     struct wait_queue wq; /* data, space, lock release or a closed end */
 };
@@ -326,15 +327,18 @@ static struct pipe *fifo_pipe(struct inode *inode)
     return p;
 }
 
-/* Waits for the other end, as open(2) of a FIFO does without O_NONBLOCK.
- * The VFS lock is dropped meanwhile (other opens must get through). */
-static int fifo_wait_peer(struct pipe *p, u32 *count)
+/* Waits for the other end to be opened, as open(2) of a FIFO does without
+ * O_NONBLOCK: counting openings, so a peer that opens and closes again
+ * before we run still counts. The VFS lock is dropped meanwhile (other
+ * opens must get through). */
+static int fifo_wait_peer(struct pipe *p, u32 *opens)
 {
+    u32 seen = *opens;
     bool held = vfs_lock_held();
     if (held) {
         vfs_unlock();
     }
-    int r = wait_event_interruptible(p->wq, READ_ONCE(*count) > 0);
+    int r = wait_event_interruptible(p->wq, READ_ONCE(*opens) != seen);
     if (held) {
         vfs_lock();
     }
@@ -357,17 +361,19 @@ static int fifo_open(struct inode *inode, struct file *f)
     }
     if (rd) {
         p->readers++;
+        p->reader_opens++;
     }
     if (wr) {
         p->writers++;
+        p->writer_opens++;
     }
     f->private = p;
     pipe_changed(p);
     int r = 0;
     if (rd && !wr && !nonblock && p->writers == 0) {
-        r = fifo_wait_peer(p, &p->writers);
+        r = fifo_wait_peer(p, &p->writer_opens);
     } else if (wr && !rd && p->readers == 0) {
-        r = fifo_wait_peer(p, &p->readers);
+        r = fifo_wait_peer(p, &p->reader_opens);
     }
     if (r < 0) {
         pipe_release(f);

@@ -9,9 +9,10 @@
 #define CHRDEV_MAX 32
 
 static const struct chrdev *chrdevs[CHRDEV_MAX];
+static u32 chrdev_minors[CHRDEV_MAX];
 static u32 nr_chrdevs;
 
-int chrdev_register(const struct chrdev *d)
+int chrdev_register_minors(const struct chrdev *d, u32 count)
 {
     int err = 0;
 
@@ -21,17 +22,24 @@ int chrdev_register(const struct chrdev *d)
     } else if (nr_chrdevs == CHRDEV_MAX) {
         err = -ENOSPC;
     } else {
+        chrdev_minors[nr_chrdevs] = count;
         chrdevs[nr_chrdevs++] = d;
     }
     vfs_unlock();
     return err;
 }
 
+int chrdev_register(const struct chrdev *d)
+{
+    return chrdev_register_minors(d, 1);
+}
+
 const struct chrdev *chrdev_find(u32 major, u32 minor)
 {
     for (u32 i = 0; i < nr_chrdevs; i++) {
-        if (chrdevs[i]->major == major && chrdevs[i]->minor == minor) {
-            return chrdevs[i];
+        const struct chrdev *d = chrdevs[i];
+        if (d->major == major && minor >= d->minor && minor - d->minor < chrdev_minors[i]) {
+            return d;
         }
     }
     return NULL;
@@ -89,6 +97,7 @@ static int anon_file(u32 mode, u32 major, u32 minor, const struct file_ops *ops,
             goto out;
         }
     }
+    f->flags &= ~(u32)O_NOCTTY;
     *out = f;
 out:
     vfs_unlock();

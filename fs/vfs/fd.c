@@ -1,6 +1,7 @@
 /* Descriptor-level syscalls: dup, dup2, dup3, fcntl, ioctl, fsync,
  * fdatasync, sync, syncfs, flock, fadvise64. */
 #include <fs/fdtable.h>
+#include <fs/pipe.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/process.h>
@@ -123,6 +124,11 @@ SYSCALL_DEFINE3(fcntl, int, fd, u32, cmd, u64, arg)
             break;
         }
         f->flags = (f->flags & ~SETFL_MASK) | ((u32)arg & SETFL_MASK);
+        break;
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        /* The capacity is fixed; setting it reports the size kept. */
+        r = &pipe_size == NULL || pipe_size(f) < 0 ? -EBADF : (int)pipe_size(f);
         break;
     case F_GETLK:
     case F_SETLK:

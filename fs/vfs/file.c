@@ -26,7 +26,8 @@ struct file *file_alloc(struct dentry *d, u32 fmode, u32 flags, const struct fil
     }
     f->refcount = 1;
     f->fmode = fmode;
-    f->flags = (flags & FILE_KEPT_FLAGS) | O_LARGEFILE;
+    /* O_NOCTTY is for the open op only (a terminal's); cleared after it. */
+    f->flags = (flags & (FILE_KEPT_FLAGS | O_NOCTTY)) | O_LARGEFILE;
     f->dentry = dget(d);
     f->inode = d->inode;
     f->ops = ops ? ops : &empty_fops;
@@ -77,6 +78,12 @@ static const struct file_ops *ops_for(struct inode *inode, int *err)
         *err = -ELOOP;
         return NULL;
     case S_IFIFO:
+        /* An anonymous pipe reached through /proc/<pid>/fd/N: reopening
+         * it is not supported (it has no FIFO state of its own). */
+        if (!inode->sb->mount) {
+            *err = -ENXIO;
+            return NULL;
+        }
         /* Weak: host tests of the VFS alone link no pipe code. */
         if (&fifo_fops == NULL) {
             *err = -ENXIO;
@@ -172,6 +179,7 @@ static int open_dentry(struct dentry *d, int flags, bool created, struct file **
             return err;
         }
     }
+    f->flags &= ~(u32)O_NOCTTY;
     *out = f;
     return 0;
 }

@@ -4,6 +4,7 @@
  * path in a PATH_MAX buffer, so the walk never recurses. */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
+#include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
@@ -263,6 +264,33 @@ static int walk(struct dentry *start, const char *path, unsigned flags, struct n
                 dput(child);
                 err = -ELOOP;
                 break;
+            }
+            if (child->inode->ops && child->inode->ops->get_link) {
+                struct dentry *target;
+                err = child->inode->ops->get_link(child, &target);
+                dput(child);
+                if (err) {
+                    break;
+                }
+                if (is_last) {
+                    if (trailing && !S_ISDIR(target->inode->mode)) {
+                        dput(target);
+                        err = -ENOTDIR;
+                        break;
+                    }
+                    /* The target's own name and parent, as if walked to. */
+                    len = MIN(target->name_len, (size_t)NAME_MAX);
+                    memcpy(nd->last, target->name, len);
+                    nd->last[len] = '\0';
+                    nd->last_len = len;
+                    set_result(nd, dget(target->parent ? target->parent : target), target,
+                               LAST_NORM);
+                    break;
+                }
+                dput(cur);
+                cur = target;
+                p = q;
+                continue;
             }
             which ^= 1;
             if (!bufs[which]) {

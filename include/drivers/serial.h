@@ -10,6 +10,8 @@ void serial_early_init(void);
 void serial_enable_irq(void);
 /* Queues (or, before interrupts, polls out) len bytes; "\n" becomes "\r\n". */
 void serial_write(const char *s, size_t len);
+/* The same without the "\n" translation (the TTY layer does ONLCR). */
+void serial_write_raw(const char *s, size_t len);
 /* Drops to polled output and drains the queue: for panics, where interrupts
  * may never come again. */
 void serial_panic_mode(void);
@@ -22,5 +24,8 @@ size_t serial_read(char *buf, size_t len);
 struct wait_queue;
 /* Woken when bytes arrive (for poll). */
 struct wait_queue *serial_rx_wait(void);
+/* fn is called when bytes arrive (from the interrupt, without the UART's
+ * lock) and once when set; it takes them with serial_read_nonblock. */
+void serial_set_rx_handler(void (*fn)(void));
 
 #endif

@@ -25,6 +25,8 @@ struct chrdev {
 
 /* Registers d (kept by pointer; static storage). -EEXIST if taken. */
 int chrdev_register(const struct chrdev *d);
+/* The same for minors [d->minor, d->minor + count) (pty slaves). */
+int chrdev_register_minors(const struct chrdev *d, u32 count);
 const struct chrdev *chrdev_find(u32 major, u32 minor);
 /* Calls fn for every registered device, in registration order. */
 void chrdev_for_each(void (*fn)(const struct chrdev *d, void *arg), void *arg);

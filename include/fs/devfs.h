@@ -6,7 +6,7 @@
  * /dev/fd and /dev/std{in,out,err} symlinks, and /dev/shm and /dev/pts.
  *
  *   null 1,3   zero 1,5   full 1,7   random 1,8   urandom 1,9   kmsg 1,11
- *   ttyS0 4,64   tty 5,0   console 5,1
+ *   ttyS0 4,64   tty 5,0   console 5,1   ptmx 5,2 (slaves 136,N in devpts)
  */
 #ifndef FS_DEVFS_H
 #define FS_DEVFS_H

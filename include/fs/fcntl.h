@@ -39,6 +39,8 @@
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define F_GETFL 3
 #define F_SETFL 4
 #define F_GETLK 5

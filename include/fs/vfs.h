@@ -139,6 +139,11 @@ struct inode_ops {
     /* Copies the symlink target (not NUL-terminated) into buf, at most
      * len bytes; returns its length or -errno. */
     int (*readlink)(struct dentry *d, char *buf, size_t len);
+    /* Magic links (/proc/<pid>/fd/N, cwd, exe, root): the dentry the link
+     * stands for, with a reference. The path walk jumps there instead of
+     * resolving the readlink text, so a deleted file or a file outside the
+     * caller's root is reached too. NULL: an ordinary symlink. */
+    int (*get_link)(struct dentry *d, struct dentry **target);
     /* NULL: vfs_generic_setattr (no ATTR_SIZE). */
     int (*setattr)(struct dentry *d, const struct iattr *a);
 };

@@ -19,6 +19,13 @@ int process_register(struct process *p, struct process *parent);
 void process_free(struct process *p);
 struct process *process_find(int pid);
 
+/* POSIX orphaned process group: no member has a parent in another group
+ * of the same session (init and zombies do not count). True for an empty
+ * group, as on Linux. */
+bool process_group_orphaned(int pgid);
+/* The same with proc_lock held; ignore (or NULL) does not count as a member. */
+bool process_group_orphaned_locked(int pgid, const struct process *ignore);
+
 /* Ends the current process with a wait(2) status (exit code << 8, or the
  * killing signal). Never returns. */
 __attribute__((noreturn)) void process_exit(int wait_status);
@@ -32,5 +39,10 @@ struct process_stats {
 };
 void process_get_stats(struct process_stats *st);
 extern u64 process_forks_total, process_execs_total;
+
+/* The uname nodename (kernel/proc/sys_info.c), and setting it like
+ * sethostname(2) without the privilege check: -EINVAL if len > 64. */
+const char *kernel_hostname(void);
+int kernel_set_hostname(const char *name, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef KERNEL_PROCESS_H
 #define KERNEL_PROCESS_H
 
+#include <kernel/itimer.h>
 #include <kernel/list.h>
 #include <kernel/signal.h>
 #include <kernel/types.h>
@@ -28,6 +29,10 @@ struct cred {
 struct rlimit_pair {
     u64 cur, max;
 };
+
+#define WAIT_REPORT_NONE 0
+#define WAIT_REPORT_STOPPED 1
+#define WAIT_REPORT_CONTINUED 2
 
 enum process_state {
     PROC_ALIVE,
@@ -59,6 +64,15 @@ struct process {
     struct signal_state sig;
     struct process *vfork_parent; /* woken when this child execs or exits */
     bool vfork_done;
+    u64 ctty; /* drivers/tty: id of the controlling tty, 0 for none */
+    /* Job control (proc_lock): a stopped process sleeps on its way back to
+     * user mode until SIGCONT or SIGKILL. wait_report is what wait(2) has
+     * not yet been told: a stop (WUNTRACED) or a continue (WCONTINUED). */
+    bool stopped;
+    u8 stop_sig;
+    u8 wait_report; /* WAIT_REPORT_* */
+    struct restart_block restart; /* restart_syscall(2) after a stop */
+    struct itimers itimers;
 };
 
 /* The process of the running thread; NULL for pure kernel threads. */

@@ -4,6 +4,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include <arch/x86_64/uaccess.h>
 #include <kernel/types.h>
 
 #define NSIG 64
@@ -39,6 +40,7 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+#define SIGRTMIN 32
 
 #define SIG_DFL 0ull
 #define SIG_IGN 1ull
@@ -56,10 +58,14 @@
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_TRAPPED 4
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define BUS_ADRERR 2
@@ -67,10 +73,17 @@
 #define FPE_INTDIV 1
 #define TRAP_BRKPT 1
 
-/* Returned by interrupted sleeps: becomes EINTR, or a restart of the
- * syscall when the handler has SA_RESTART (or no handler runs). */
+/* Returned by interrupted sleeps, never seen by user space:
+ *   ERESTARTSYS: EINTR if a handler without SA_RESTART runs, else restart;
+ *   ERESTARTNOHAND: EINTR if any handler runs, else restart;
+ *   ERESTART_RESTARTBLOCK: as ERESTARTNOHAND, but the restart calls
+ *   restart_syscall(2), which runs current->restart.fn (nanosleep goes on
+ *   to its original deadline). */
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+#define IS_ERESTART(r) ((r) <= -ERESTARTSYS && (r) >= -ERESTART_RESTARTBLOCK)
 
 #define SIGBIT(sig) (1ull << ((sig)-1))
 
@@ -81,24 +94,51 @@ struct k_sigaction {
     u64 mask;
 };
 
-/* What a pending signal carries to a SA_SIGINFO handler. */
+/* What a pending signal carries to a SA_SIGINFO handler. One pending
+ * instance per signal (real-time signals are not queued). */
 struct sig_info {
     s32 code;
     s32 pid;
     u32 uid;
-    s32 status;
-    u64 addr;
+    s32 status; /* SIGCHLD: exit code or signal */
+    u64 addr; /* faults; for other signals si_value (rt_sigqueueinfo) */
+};
+
+/* The Linux x86_64 siginfo_t (128 bytes). */
+struct siginfo_k {
+    s32 si_signo, si_errno, si_code, pad;
+    union {
+        struct {
+            s32 pid;
+            u32 uid;
+            union {
+                s32 status;
+                u64 value;
+            };
+            u64 utime, stime;
+        } kill;
+        u64 addr;
+        u8 bytes[112];
+    } u;
 };
 
 struct signal_state {
     u64 pending;
     u64 blocked;
+    u64 real_blocked; /* rt_sigtimedwait: the mask while it waits */
     struct k_sigaction actions[NSIG];
     struct sig_info info[NSIG];
     u64 altstack_sp, altstack_size;
-    u32 altstack_flags;
-    bool in_sigsuspend;
-    u64 saved_mask; /* restored after a sigsuspend handler runs */
+    u32 altstack_flags; /* as sigaltstack() was given them (SS_AUTODISARM) */
+    bool restore_mask; /* blocked is temporary: saved_mask comes back */
+    u64 saved_mask;
+};
+
+/* restart_syscall(2): what an interrupted call needs to go on. */
+struct restart_block {
+    long (*fn)(struct restart_block *rb);
+    u64 deadline_ns; /* monotonic */
+    u64 rem; /* user address for the time left, or 0 */
 };
 
 struct process;
@@ -106,13 +146,49 @@ struct trap_frame;
 
 /* Queues sig for p (no-op if ignored); wakes it if it may act on it. */
 void signal_send(struct process *p, int sig, const struct sig_info *info);
+/* Sends sig to every live member of process group pgid (kill(-pgid),
+ * the TTY's job-control signals). Safe from IRQ context. */
+void signal_send_pgrp(int pgid, int sig, const struct sig_info *info);
+/* The same with proc_lock held. */
+void signal_send_locked(struct process *p, int sig, const struct sig_info *info);
+void signal_send_pgrp_locked(int pgid, int sig, const struct sig_info *info);
+/* POSIX orphaned-group rule at exit: SIGHUP + SIGCONT to pgid if it is
+ * now orphaned and has stopped members (proc_lock held; ignore: the exiting
+ * process). */
+void signal_orphaned_pgrp_check(int pgid, const struct process *ignore);
+/* A synchronous kernel-generated signal (bad sigreturn frame): cannot be
+ * blocked or ignored, as a fault's. */
+void signal_force(int sig, const struct sig_info *info);
 /* True if the current process has an unblocked pending signal. */
 bool signal_pending(void);
 /* Delivers pending signals on the way back to user mode: runs default
- * actions or builds a handler frame on the user stack. syscall_ret is the
- * syscall's return value when coming from a syscall (else 0), for
- * restarting interrupted calls. */
+ * actions or builds a handler frame on the user stack. from_syscall: f->rax
+ * holds the syscall's return value, for restarting interrupted calls. */
 void signal_deliver(struct trap_frame *f, bool from_syscall);
+/* Takes the next signal for the current process: performs default actions
+ * (ignore; stop, sleeping here until SIGCONT or SIGKILL; exit, never
+ * returning) and returns the first signal with a handler (its action in
+ * *ka, its info in *info), or 0. */
+int signal_get(struct k_sigaction *ka, struct sig_info *info);
+/* After a handler frame is built: blocks sa_mask (and sig unless
+ * SA_NODEFER) on top of old_mask. */
+void signal_handler_done(int sig, const struct k_sigaction *ka, u64 old_mask);
+/* The 128-byte siginfo_t a handler or rt_sigtimedwait sees. */
+void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *in);
+
+/* rt_sigreturn: no restart_syscall of an older call any more. */
+void signal_restart_reset(void);
+/* Alternate signal stacks (sigaltstack(2); sp: the user stack pointer). */
+bool signal_on_altstack(const struct signal_state *s, u64 sp);
+long signal_set_altstack(uptr_t uss, uptr_t uoss, u64 sp);
+
+/* A temporary blocked mask for the length of a call (sigsuspend, ppoll,
+ * pselect6). signal_end_temp_mask(interrupted): restores the old mask now,
+ * or, if the call was interrupted by a signal (it returns -EINTR or an
+ * ERESTART code), once a handler's frame has saved it (or when no handler
+ * runs). Returns -EINVAL/-EFAULT for a bad user mask, 0 otherwise. */
+int signal_begin_temp_mask(uptr_t umask, u64 sigsetsize);
+void signal_end_temp_mask(bool interrupted);
 /* fork: child inherits actions and mask; exec: handled signals reset. */
 void signal_fork(struct signal_state *child, const struct signal_state *parent);
 void signal_exec(struct signal_state *s);

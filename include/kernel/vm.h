@@ -81,6 +81,10 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
  * when the access may be retried, -EFAULT for a segmentation fault, -ENOMEM
  * if memory ran out. */
 int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code);
+/* User page faults handled, and pages copied on a copy-on-write fault,
+ * since boot (for /proc/metrics). */
+u64 vm_fault_count(void);
+u64 vm_cow_count(void);
 /* Makes [start, start+len) present (MAP_POPULATE, exec's stack). */
 int vm_populate(struct mm *mm, u64 start, u64 len, bool write);
 /* Makes the page at addr present and owned by mm alone (copying a shared

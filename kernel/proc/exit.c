@@ -2,6 +2,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
+#include <kernel/kmalloc.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/proc_fs.h>
@@ -12,11 +13,11 @@
 #include <kernel/vm.h>
 
 #define WNOHANG 1
-#define WUNTRACED 2
+#define WUNTRACED 2 /* waitid calls it WSTOPPED */
 #define WEXITED 4
 #define WCONTINUED 8
-#define WSTOPPED_COMPAT 2 /* waitid spells WUNTRACED as WSTOPPED */
 #define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
 #define __WALL 0x40000000
 #define __WCLONE 0x80000000
 #define P_ALL 0
@@ -32,20 +33,32 @@ void process_vfork_release(struct process *p)
     }
 }
 
+/* Whether p's parent reaps its children automatically (SIGCHLD ignored or
+ * SA_NOCLDWAIT): then they never become zombies. proc_lock held. */
+static bool parent_autoreaps(const struct process *parent)
+{
+    const struct k_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
+    return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+}
+
 __attribute__((noreturn)) void process_exit(int wait_status)
 {
     struct process *p = current_process();
     if (p->pid == INIT_PID) {
         panic("init exited (wait status %#x)", wait_status);
     }
+    itimer_exit(p);
     if (p->clear_child_tid && p->mm) {
         int zero = 0;
         put_user(&zero, uptr(p->clear_child_tid));
     }
-    fd_table_put(p->files);
+    /* Unhook before freeing: /proc readers look at these pointers. */
+    struct fd_table *files = p->files;
     p->files = NULL;
-    fs_context_put(p->fs);
+    fd_table_put(files);
+    struct fs_context *fs = p->fs;
     p->fs = NULL;
+    fs_context_put(fs);
     struct mm *mm = p->mm;
     p->mm = NULL;
     mm_activate(NULL);
@@ -59,31 +72,68 @@ __attribute__((noreturn)) void process_exit(int wait_status)
     irq_disable();
     current_thread()->process = NULL;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    /* Orphans are adopted by init. */
+    /* Orphans are adopted by init. A child in another group of our session
+     * may have had us as its group's last link to the session: if that
+     * group is now orphaned with stopped members, it is hung up and
+     * continued (POSIX; Linux's kill_orphaned_pgrp). */
+    struct list_head unwanted = LIST_HEAD_INIT(unwanted);
+    bool init_autoreaps = parent_autoreaps(init);
     while (!list_empty(&p->children)) {
         struct process *c = list_first_entry(&p->children, struct process, sibling);
         list_del(&c->sibling);
         c->parent = init;
+        if (c->state == PROC_ZOMBIE && init_autoreaps) {
+            /* init would never wait for it: freed below. */
+            list_del(&c->all_link);
+            list_add_tail(&c->sibling, &unwanted);
+            continue;
+        }
         list_add_tail(&c->sibling, &init->children);
         init_has_zombie |= c->state == PROC_ZOMBIE;
+        if (c->state != PROC_ZOMBIE && c->pgid != p->pgid && c->sid == p->sid) {
+            signal_orphaned_pgrp_check(c->pgid, NULL);
+        }
     }
     p->exit_status = wait_status;
     p->state = PROC_ZOMBIE;
     p->thread = NULL;
     struct process *parent = p->parent;
-    spin_unlock_irqrestore(&proc_lock, flags);
-
-    if (init_has_zombie) {
-        wake_up(&init->child_exit);
+    /* Our own group, if we were its link to the session. */
+    if (parent && parent->pgid != p->pgid && parent->sid == p->sid) {
+        signal_orphaned_pgrp_check(p->pgid, p);
     }
+    bool autoreap = false;
     if (parent) {
-        struct sig_info info = { CLD_EXITED, p->pid, p->cred.uid, (wait_status >> 8) & 0xff, 0 };
+        struct sig_info info = {CLD_EXITED, p->pid, p->cred.uid, (wait_status >> 8) & 0xff, 0};
         if (wait_status & 0x7f) {
             info.code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
             info.status = wait_status & 0x7f;
         }
-        signal_send(parent, SIGCHLD, &info);
+        autoreap = parent_autoreaps(parent);
+        if (parent->sig.actions[SIGCHLD - 1].handler != SIG_IGN) {
+            signal_send_locked(parent, SIGCHLD, &info);
+        }
+        if (autoreap) {
+            /* Nobody will wait for us: leave the process lists now. */
+            list_del(&p->all_link);
+            list_del(&p->sibling);
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+
+    while (!list_empty(&unwanted)) {
+        struct process *z = list_first_entry(&unwanted, struct process, sibling);
+        list_del(&z->sibling);
+        kfree(z);
+    }
+    if (init_has_zombie) {
+        wake_up(&init->child_exit);
+    }
+    if (parent) {
         wake_up(&parent->child_exit);
+    }
+    if (autoreap) {
+        kfree(p);
     }
     thread_exit(0);
 }
@@ -110,54 +160,99 @@ static bool child_matches(const struct process *c, int idtype, int id)
     }
 }
 
-/* Finds a zombie child matching (idtype, id), or reports whether any
- * child matches at all. Called with proc_lock held. */
-static struct process *find_zombie(struct process *p, int idtype, int id, bool *any)
+/* What a wait reports about one child. */
+struct wait_report {
+    int pid;
+    u32 uid;
+    int status; /* wait4's encoding */
+    int code; /* waitid's si_code: CLD_* */
+    int si_status;
+};
+
+/* Finds a child matching (idtype, id) with something options ask for:
+ * an exit (WEXITED), a stop (WUNTRACED) or a continue (WCONTINUED), and
+ * fills *r. Stop/continue reports are consumed unless WNOWAIT; an exited
+ * child is unlinked (and returned, for the caller to free) unless WNOWAIT.
+ * Returns 1 if something was found, 0 if matching children exist but
+ * none has news, -ECHILD if none matches. */
+static int wait_scan(struct process *p, int idtype, int id, int options, struct wait_report *r,
+                     struct process **reaped)
 {
+    bool any = false;
+    *reaped = NULL;
+    u64 flags = spin_lock_irqsave(&proc_lock);
     struct list_head *pos;
-    *any = false;
-    list_for_each(pos, &p->children) {
+    list_for_each(pos, &p->children)
+    {
         struct process *c = list_entry(pos, struct process, sibling);
         if (!child_matches(c, idtype, id)) {
             continue;
         }
-        *any = true;
+        r->pid = c->pid;
+        r->uid = c->cred.uid;
         if (c->state == PROC_ZOMBIE) {
-            return c;
+            /* Without WEXITED an exited child does not count at all
+             * (ECHILD if there is no other), as on Linux. */
+            if (!(options & WEXITED)) {
+                continue;
+            }
+            int st = c->exit_status;
+            r->status = st;
+            if ((st & 0x7f) == 0) {
+                r->code = CLD_EXITED;
+                r->si_status = (st >> 8) & 0xff;
+            } else {
+                r->code = (st & 0x80) ? CLD_DUMPED : CLD_KILLED;
+                r->si_status = st & 0x7f;
+            }
+            if (!(options & WNOWAIT)) {
+                p->cutime_ns += c->utime_ns + c->cutime_ns;
+                p->cstime_ns += c->stime_ns + c->cstime_ns;
+                list_del(&c->all_link);
+                list_del(&c->sibling);
+                *reaped = c;
+            }
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return 1;
         }
+        any = true;
+        if ((options & WUNTRACED) && c->wait_report == WAIT_REPORT_STOPPED && c->stopped) {
+            r->status = (c->stop_sig << 8) | 0x7f;
+            r->code = CLD_STOPPED;
+            r->si_status = c->stop_sig;
+        } else if ((options & WCONTINUED) && c->wait_report == WAIT_REPORT_CONTINUED) {
+            r->status = 0xffff;
+            r->code = CLD_CONTINUED;
+            r->si_status = SIGCONT;
+        } else {
+            continue;
+        }
+        if (!(options & WNOWAIT)) {
+            c->wait_report = WAIT_REPORT_NONE;
+        }
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return 1;
     }
-    return NULL;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return any ? 0 : -ECHILD;
 }
 
-/* Waits for a child; returns its pid (status in *status), 0 for WNOHANG
- * with none ready, or -ECHILD / -EINTR. Reaps unless keep. */
-static long wait_child(int idtype, int id, int options, int *status, struct process **out,
-                       bool keep)
+/* Waits for news of a child; returns 1 (report in *r), 0 for WNOHANG
+ * with nothing ready, -ECHILD or -ERESTARTSYS. */
+static long wait_child(int idtype, int id, int options, struct wait_report *r)
 {
     struct process *p = current_process();
     for (;;) {
         struct wait_entry w = WAIT_ENTRY_INIT;
         prepare_to_wait(&p->child_exit, &w);
-        bool any;
-        u64 flags = spin_lock_irqsave(&proc_lock);
-        struct process *z = find_zombie(p, idtype, id, &any);
-        spin_unlock_irqrestore(&proc_lock, flags);
-        if (z || !any || (options & WNOHANG)) {
+        struct process *reaped;
+        int found = wait_scan(p, idtype, id, options, r, &reaped);
+        if (found != 0 || (options & WNOHANG)) {
             finish_wait(&p->child_exit, &w);
-            if (!z) {
-                return any ? 0 : -ECHILD;
+            if (reaped) {
+                kfree(reaped);
             }
-            int pid = z->pid;
-            *status = z->exit_status;
-            if (out) {
-                *out = z;
-            }
-            if (!keep) {
-                p->cutime_ns += z->utime_ns + z->cutime_ns;
-                p->cstime_ns += z->stime_ns + z->cstime_ns;
-                process_free(z);
-            }
-            return pid;
+            return found;
         }
         if (signal_pending()) {
             finish_wait(&p->child_exit, &w);
@@ -170,8 +265,11 @@ static long wait_child(int idtype, int id, int options, int *status, struct proc
 
 SYSCALL_DEFINE4(wait4, int, pid, uptr_t, ustatus, int, options, uptr_t, rusage)
 {
-    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)) {
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) {
         return -EINVAL;
+    }
+    if (pid == -2147483647 - 1) {
+        return -ESRCH; /* -pid would overflow */
     }
     int idtype = P_ALL, id = 0;
     if (pid > 0) {
@@ -184,17 +282,18 @@ SYSCALL_DEFINE4(wait4, int, pid, uptr_t, ustatus, int, options, uptr_t, rusage)
         idtype = P_PGID;
         id = -pid;
     }
-    int status = 0;
-    long r = wait_child(idtype, id, options, &status, NULL, false);
-    if (r > 0) {
-        if (!uptr_is_null(ustatus) && put_user(&status, ustatus) < 0) {
-            return -EFAULT;
-        }
-        if (!uptr_is_null(rusage) && clear_user(rusage, 144) < 0) {
-            return -EFAULT;
-        }
+    struct wait_report rep;
+    long r = wait_child(idtype, id, options | WEXITED, &rep);
+    if (r <= 0) {
+        return r;
     }
-    return r;
+    if (!uptr_is_null(ustatus) && put_user(&rep.status, ustatus) < 0) {
+        return -EFAULT;
+    }
+    if (!uptr_is_null(rusage) && clear_user(rusage, 144) < 0) {
+        return -EFAULT;
+    }
+    return rep.pid;
 }
 
 struct k_siginfo_chld {
@@ -209,8 +308,9 @@ struct k_siginfo_chld {
 
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_t, rusage)
 {
-    if ((options & ~(WNOHANG | WEXITED | WSTOPPED_COMPAT | WCONTINUED | WNOWAIT | __WALL)) ||
-        !(options & (WEXITED | WSTOPPED_COMPAT | WCONTINUED))) {
+    if ((options & ~(WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL |
+                     __WCLONE)) ||
+        !(options & (WEXITED | WUNTRACED | WCONTINUED))) {
         return -EINVAL;
     }
     if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID) {
@@ -222,25 +322,20 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_
     if (idtype == P_PGID && id == 0) {
         id = current_process()->pgid;
     }
-    int status = 0;
-    struct process *z = NULL;
-    long r = wait_child(idtype, id, options, &status, &z, options & WNOWAIT);
-    struct k_siginfo_chld info = { 0 };
-    if (r > 0) {
-        info.si_signo = SIGCHLD;
-        info.si_pid = (s32)r;
-        if ((status & 0x7f) == 0) {
-            info.si_code = CLD_EXITED;
-            info.si_status = (status >> 8) & 0xff;
-        } else {
-            info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-            info.si_status = status & 0x7f;
-        }
-    }
+    struct wait_report rep;
+    long r = wait_child(idtype, id, options, &rep);
     if (r < 0) {
         return r;
     }
     /* With WNOHANG and nothing ready, Linux zeroes si_pid (and si_signo). */
+    struct k_siginfo_chld info = {0};
+    if (r > 0) {
+        info.si_signo = SIGCHLD;
+        info.si_pid = rep.pid;
+        info.si_uid = rep.uid;
+        info.si_code = rep.code;
+        info.si_status = rep.si_status;
+    }
     if (!uptr_is_null(infop) && copy_to_user(infop, &info, sizeof(info)) < 0) {
         return -EFAULT;
     }

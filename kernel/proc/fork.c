@@ -76,6 +76,7 @@ static long do_clone(const struct clone_args_k *a)
     memcpy(child->comm, parent->comm, sizeof(child->comm));
     child->pgid = parent->pgid;
     child->sid = parent->sid;
+    child->ctty = parent->ctty;
     child->start_ns = 0;
     struct process *new_parent = (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
     int pid = process_register(child, new_parent);

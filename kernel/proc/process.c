@@ -33,6 +33,7 @@ struct process *process_alloc(void)
     list_init(&p->sibling);
     list_init(&p->all_link);
     wait_queue_init(&p->child_exit);
+    itimer_init(p);
     for (int i = 0; i < RLIMIT_COUNT; i++) {
         p->rlimits[i].cur = RLIM_INFINITY;
         p->rlimits[i].max = RLIM_INFINITY;
@@ -48,7 +49,8 @@ struct process *process_alloc(void)
 static bool pid_in_use(int pid)
 {
     struct list_head *pos;
-    list_for_each(pos, &all_processes) {
+    list_for_each(pos, &all_processes)
+    {
         struct process *q = list_entry(pos, struct process, all_link);
         if (q->pid == pid || q->pgid == pid || q->sid == pid) {
             return true;
@@ -94,7 +96,8 @@ struct process *process_find(int pid)
     struct process *found = NULL;
     u64 flags = spin_lock_irqsave(&proc_lock);
     struct list_head *pos;
-    list_for_each(pos, &all_processes) {
+    list_for_each(pos, &all_processes)
+    {
         struct process *q = list_entry(pos, struct process, all_link);
         if (q->pid == pid) {
             found = q;
@@ -105,12 +108,41 @@ struct process *process_find(int pid)
     return found;
 }
 
+bool process_group_orphaned_locked(int pgid, const struct process *ignore)
+{
+    struct list_head *pos;
+    list_for_each(pos, &all_processes)
+    {
+        struct process *q = list_entry(pos, struct process, all_link);
+        if (q == ignore || q->pgid != pgid || q->state == PROC_ZOMBIE) {
+            continue;
+        }
+        struct process *par = q->parent;
+        if (!par || par == ignore || par->pid == INIT_PID || par->state == PROC_ZOMBIE) {
+            continue;
+        }
+        if (par->pgid != pgid && par->sid == q->sid) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool process_group_orphaned(int pgid)
+{
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    bool r = process_group_orphaned_locked(pgid, NULL);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return r;
+}
+
 void process_get_stats(struct process_stats *st)
 {
     memset(st, 0, sizeof(*st));
     u64 flags = spin_lock_irqsave(&proc_lock);
     struct list_head *pos;
-    list_for_each(pos, &all_processes) {
+    list_for_each(pos, &all_processes)
+    {
         struct process *q = list_entry(pos, struct process, all_link);
         st->total++;
         if (q->state == PROC_ZOMBIE) {

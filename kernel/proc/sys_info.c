@@ -62,6 +62,23 @@ SYSCALL_DEFINE2(sethostname, uptr_t, name, int, len)
     return set_name(hostname, name, len);
 }
 
+const char *kernel_hostname(void)
+{
+    return hostname;
+}
+
+int kernel_set_hostname(const char *name, size_t len)
+{
+    if (len >= UTS_LEN) {
+        return -EINVAL;
+    }
+    char tmp[UTS_LEN];
+    memcpy(tmp, name, len);
+    tmp[len] = '\0';
+    memcpy(hostname, tmp, len + 1);
+    return 0;
+}
+
 SYSCALL_DEFINE2(setdomainname, uptr_t, name, int, len)
 {
     return set_name(domainname, name, len);

@@ -1,4 +1,7 @@
-/* Sending signals, default actions and the signal system calls. */
+/* Sending signals, default actions (terminate, core, stop, continue,
+ * ignore) and the signal system calls. Pending sets, masks and the job
+ * control state of a process change under proc_lock, so signals may be
+ * sent from interrupt handlers (timers, the TTY). */
 #include <arch/x86_64/trap.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -7,11 +10,19 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/time.h>
 
 #define UNCATCHABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
+
+/* Signals a fault raises: taken before the others, as on Linux, so that a
+ * fault's handler runs first. */
+#define SYNCHRONOUS_SIGNALS                                                                        \
+    (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGFPE) |        \
+     SIGBIT(SIGSYS))
 
 enum default_action { ACT_TERM, ACT_CORE, ACT_IGNORE, ACT_STOP, ACT_CONT };
 
@@ -48,30 +59,122 @@ static enum default_action default_action(int sig)
 static bool is_ignored(const struct signal_state *s, int sig)
 {
     u64 h = s->actions[sig - 1].handler;
-    return h == SIG_IGN || (h == SIG_DFL && default_action(sig) == ACT_IGNORE);
+    return h == SIG_IGN ||
+           (h == SIG_DFL && (default_action(sig) == ACT_IGNORE || default_action(sig) == ACT_CONT));
 }
 
-void signal_send(struct process *p, int sig, const struct sig_info *info)
+/* Whether sending sig to p can be skipped altogether (Linux's sig_ignored):
+ * a blocked signal is kept, as the action may change before it is
+ * unblocked. init gets no signal it has no handler for (kill -9 1, the
+ * terminal's SIGINT included), except a fault of its own. */
+static bool send_ignored(const struct process *p, int sig, const struct sig_info *info)
+{
+    const struct signal_state *s = &p->sig;
+    if (p->pid == INIT_PID && s->actions[sig - 1].handler == SIG_DFL &&
+        !((SIGBIT(sig) & SYNCHRONOUS_SIGNALS) && info && info->code > 0)) {
+        return true;
+    }
+    if (SIGBIT(sig) & UNCATCHABLE) {
+        return false;
+    }
+    if ((s->blocked | s->real_blocked) & SIGBIT(sig)) {
+        return false;
+    }
+    return is_ignored(s, sig);
+}
+
+/* Tells p's parent that p stopped or continued: SIGCHLD unless the parent
+ * asked not to (SA_NOCLDSTOP, or SIGCHLD ignored); its waiters wake
+ * either way. proc_lock held. */
+static void notify_parent_stop(struct process *p, int why)
+{
+    struct process *parent = p->parent;
+    if (!parent || parent->state == PROC_ZOMBIE) {
+        return;
+    }
+    const struct k_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
+    if (a->handler != SIG_IGN && !(a->flags & SA_NOCLDSTOP)) {
+        struct sig_info info = {why, p->pid, p->cred.uid,
+                                why == CLD_CONTINUED ? SIGCONT : p->stop_sig, 0};
+        signal_send_locked(parent, SIGCHLD, &info);
+    }
+    wake_up(&parent->child_exit);
+}
+
+/* Queues sig for p and wakes it if it may act on it; proc_lock held.
+ * Stop signals and SIGCONT cancel each other when sent, and SIGCONT
+ * resumes a stopped process whatever its action or mask. */
+void signal_send_locked(struct process *p, int sig, const struct sig_info *info)
 {
     if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG) {
         return;
     }
     struct signal_state *s = &p->sig;
-    /* Ignored signals are dropped at once (SIGKILL/SIGSTOP never are). */
-    if (!(SIGBIT(sig) & UNCATCHABLE) && is_ignored(s, sig) && sig != SIGCONT) {
+    if (SIGBIT(sig) & STOP_SIGNALS) {
+        s->pending &= ~SIGBIT(SIGCONT);
+    } else if (sig == SIGCONT) {
+        s->pending &= ~STOP_SIGNALS;
+        if (p->stopped) {
+            p->stopped = false;
+            p->wait_report = WAIT_REPORT_CONTINUED;
+            notify_parent_stop(p, CLD_CONTINUED);
+            if (p->thread) {
+                wake_thread(p->thread);
+            }
+        }
+    }
+    if (send_ignored(p, sig, info)) {
+        return;
+    }
+    if (!(s->pending & SIGBIT(sig))) {
+        s->info[sig - 1] = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
+    }
+    s->pending |= SIGBIT(sig);
+    if (!(s->blocked & SIGBIT(sig)) && p->thread) {
+        wake_thread(p->thread);
+    }
+}
+
+void signal_send(struct process *p, int sig, const struct sig_info *info)
+{
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    signal_send_locked(p, sig, info);
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void signal_send_pgrp(int pgid, int sig, const struct sig_info *info)
+{
+    if (pgid <= 0) {
         return;
     }
     u64 flags = spin_lock_irqsave(&proc_lock);
-    if (!(s->pending & SIGBIT(sig))) {
-        s->info[sig - 1] = info ? *info : (struct sig_info){ SI_KERNEL, 0, 0, 0, 0 };
-    }
-    s->pending |= SIGBIT(sig);
-    bool wake = !(s->blocked & SIGBIT(sig)) || (SIGBIT(sig) & UNCATCHABLE);
-    struct thread *t = p->thread;
+    signal_send_pgrp_locked(pgid, sig, info);
     spin_unlock_irqrestore(&proc_lock, flags);
-    if (wake && t) {
-        wake_thread(t);
+}
+
+void signal_send_pgrp_locked(int pgid, int sig, const struct sig_info *info)
+{
+    struct list_head *pos;
+    list_for_each(pos, &all_processes)
+    {
+        struct process *q = list_entry(pos, struct process, all_link);
+        if (q->pgid == pgid) {
+            signal_send_locked(q, sig, info);
+        }
     }
+}
+
+void signal_force(int sig, const struct sig_info *info)
+{
+    struct process *p = current_process();
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    struct k_sigaction *act = &p->sig.actions[sig - 1];
+    if ((p->sig.blocked & SIGBIT(sig)) || act->handler == SIG_IGN) {
+        act->handler = SIG_DFL;
+        p->sig.blocked &= ~SIGBIT(sig);
+    }
+    signal_send_locked(p, sig, info);
+    spin_unlock_irqrestore(&proc_lock, flags);
 }
 
 bool signal_pending(void)
@@ -86,8 +189,11 @@ bool signal_pending(void)
 void signal_fork(struct signal_state *child, const struct signal_state *parent)
 {
     memcpy(child->actions, parent->actions, sizeof(child->actions));
+    /* A fork inside ppoll/sigsuspend cannot happen: the mask is the real one. */
     child->blocked = parent->blocked;
     child->pending = 0;
+    child->real_blocked = 0;
+    child->restore_mask = false;
     child->altstack_sp = parent->altstack_sp;
     child->altstack_size = parent->altstack_size;
     child->altstack_flags = parent->altstack_flags;
@@ -104,22 +210,182 @@ void signal_exec(struct signal_state *s)
     s->altstack_flags = 0;
 }
 
-/* The action for sig, or -1 to run a handler; performs default actions
- * that end the process (never returns then). */
-int signal_default(struct process *p, int sig)
+void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *in)
 {
-    switch (default_action(sig)) {
-    case ACT_IGNORE:
-    case ACT_CONT:
-    case ACT_STOP: /* job control stops arrive with the TTY work */
-        return 0;
-    case ACT_CORE:
-        process_exit(sig | 0x80);
-    case ACT_TERM:
-    default:
-        process_exit(sig);
+    memset(si, 0, sizeof(*si));
+    si->si_signo = sig;
+    si->si_code = in->code;
+    bool fault =
+        sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
+    if (fault && in->code > 0 && in->code != SI_KERNEL) {
+        si->u.addr = in->addr;
+        return;
     }
-    (void)p;
+    si->u.kill.pid = in->pid;
+    si->u.kill.uid = in->uid;
+    if (sig == SIGCHLD && in->code >= CLD_EXITED && in->code <= CLD_CONTINUED) {
+        si->u.kill.status = in->status;
+    } else {
+        si->u.kill.value = in->addr;
+    }
+}
+
+/* ---- taking signals on the way to user mode ---- */
+
+/* The next pending signal in mask, removed: SIGKILL, then a synchronous
+ * one, then the lowest number. */
+static int dequeue(struct signal_state *s, u64 mask)
+{
+    u64 ready = s->pending & mask;
+    if (!ready) {
+        return 0;
+    }
+    if (ready & SIGBIT(SIGKILL)) {
+        ready = SIGBIT(SIGKILL);
+    } else if (ready & SYNCHRONOUS_SIGNALS) {
+        ready &= SYNCHRONOUS_SIGNALS;
+    }
+    int sig = __builtin_ctzll(ready) + 1;
+    s->pending &= ~SIGBIT(sig);
+    return sig;
+}
+
+static bool has_stopped_members(int pgid)
+{
+    struct list_head *pos;
+    list_for_each(pos, &all_processes)
+    {
+        struct process *q = list_entry(pos, struct process, all_link);
+        if (q->pgid == pgid && q->state != PROC_ZOMBIE && q->stopped) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* POSIX: when a process group becomes orphaned and has stopped members,
+ * each member gets SIGHUP then SIGCONT. proc_lock held; ignore is the
+ * exiting process, if it still counts as a member. */
+void signal_orphaned_pgrp_check(int pgid, const struct process *ignore)
+{
+    if (pgid > 0 && process_group_orphaned_locked(pgid, ignore) && has_stopped_members(pgid)) {
+        struct sig_info info = {SI_KERNEL, 0, 0, 0, 0};
+        signal_send_pgrp_locked(pgid, SIGHUP, &info);
+        signal_send_pgrp_locked(pgid, SIGCONT, &info);
+    }
+}
+
+/* Sleeps until SIGCONT clears p->stopped or SIGKILL arrives. */
+static void stopped_sleep(struct process *p)
+{
+    struct wait_queue wq;
+    wait_queue_init(&wq);
+    struct wait_entry w = WAIT_ENTRY_INIT;
+    for (;;) {
+        prepare_to_wait(&wq, &w);
+        if (!READ_ONCE(p->stopped) || (READ_ONCE(p->sig.pending) & SIGBIT(SIGKILL))) {
+            break;
+        }
+        schedule();
+    }
+    finish_wait(&wq, &w);
+}
+
+int signal_get(struct k_sigaction *ka, struct sig_info *info)
+{
+    struct process *p = current_process();
+    struct signal_state *s = &p->sig;
+    for (;;) {
+        u64 flags = spin_lock_irqsave(&proc_lock);
+        int sig = dequeue(s, ~s->blocked | UNCATCHABLE);
+        if (!sig) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return 0;
+        }
+        *info = s->info[sig - 1];
+        struct k_sigaction *act = &s->actions[sig - 1];
+        if (sig != SIGKILL && act->handler == SIG_IGN) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            continue;
+        }
+        if (sig != SIGKILL && act->handler != SIG_DFL) {
+            *ka = *act;
+            if (act->flags & SA_RESETHAND) {
+                act->handler = SIG_DFL;
+                act->flags &= ~SA_SIGINFO;
+            }
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return sig;
+        }
+        enum default_action da = sig == SIGKILL ? ACT_TERM : default_action(sig);
+        if (da == ACT_IGNORE || da == ACT_CONT) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            continue;
+        }
+        if (da == ACT_STOP) {
+            /* The terminal's stop signals do not stop an orphaned group:
+             * nobody would continue it (SIGSTOP still does). */
+            if (sig != SIGSTOP && process_group_orphaned_locked(p->pgid, NULL)) {
+                spin_unlock_irqrestore(&proc_lock, flags);
+                continue;
+            }
+            p->stopped = true;
+            p->stop_sig = (u8)sig;
+            p->wait_report = WAIT_REPORT_STOPPED;
+            notify_parent_stop(p, CLD_STOPPED);
+            spin_unlock_irqrestore(&proc_lock, flags);
+            stopped_sleep(p);
+            continue;
+        }
+        spin_unlock_irqrestore(&proc_lock, flags);
+        process_exit(da == ACT_CORE ? (sig | 0x80) : sig);
+    }
+}
+
+void signal_handler_done(int sig, const struct k_sigaction *ka, u64 old_mask)
+{
+    struct signal_state *s = &current_process()->sig;
+    u64 block = ka->mask | ((ka->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    s->blocked = (old_mask | block) & ~UNCATCHABLE;
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/* ---- temporary masks: sigsuspend, ppoll, pselect6 ---- */
+
+static void set_blocked(struct signal_state *s, u64 mask)
+{
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    s->blocked = mask & ~UNCATCHABLE;
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+int signal_begin_temp_mask(uptr_t umask, u64 sigsetsize)
+{
+    if (sigsetsize != sizeof(u64)) {
+        return -EINVAL;
+    }
+    u64 mask;
+    if (copy_from_user(&mask, umask, sizeof(mask)) < 0) {
+        return -EFAULT;
+    }
+    struct signal_state *s = &current_process()->sig;
+    if (!s->restore_mask) {
+        s->saved_mask = s->blocked;
+    }
+    s->restore_mask = true;
+    set_blocked(s, mask);
+    return 0;
+}
+
+void signal_end_temp_mask(bool interrupted)
+{
+    struct signal_state *s = &current_process()->sig;
+    if (!s->restore_mask || interrupted) {
+        return; /* signal_deliver restores it */
+    }
+    s->restore_mask = false;
+    set_blocked(s, s->saved_mask);
 }
 
 /* ---- system calls ---- */
@@ -134,7 +400,8 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
     if (sigsetsize != sizeof(u64) || check_sig(sig) < 0) {
         return -EINVAL;
     }
-    struct signal_state *s = &current_process()->sig;
+    struct process *p = current_process();
+    struct signal_state *s = &p->sig;
     struct k_sigaction k;
     if (!uptr_is_null(act)) {
         if (copy_from_user(&k, act, sizeof(k)) < 0) {
@@ -149,18 +416,16 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
     }
     if (!uptr_is_null(act)) {
         k.mask &= ~UNCATCHABLE;
+        u64 flags = spin_lock_irqsave(&proc_lock);
         s->actions[sig - 1] = k;
-        /* Setting SIG_IGN (or a default-ignore) discards a pending one. */
+        /* POSIX: setting an action that ignores the signal discards a
+         * pending one, blocked or not. */
         if (is_ignored(s, sig)) {
             s->pending &= ~SIGBIT(sig);
         }
+        spin_unlock_irqrestore(&proc_lock, flags);
     }
     return 0;
-}
-
-static void set_blocked(struct signal_state *s, u64 mask)
-{
-    s->blocked = mask & ~UNCATCHABLE;
 }
 
 SYSCALL_DEFINE4(rt_sigprocmask, int, how, uptr_t, set, uptr_t, oset, u64, sigsetsize)
@@ -204,31 +469,24 @@ SYSCALL_DEFINE2(rt_sigpending, uptr_t, set, u64, sigsetsize)
     return copy_to_user(set, &v, sigsetsize);
 }
 
-/* Sleeps until a signal is delivered. */
-static long wait_for_signal(void)
+/* Sleeps until a signal is pending (and unblocked). */
+static void wait_for_signal(void)
 {
     struct wait_queue wq;
     wait_queue_init(&wq);
     wait_event_interruptible(wq, false);
-    return -ERESTARTNOHAND;
 }
 
 SYSCALL_DEFINE2(rt_sigsuspend, uptr_t, umask, u64, sigsetsize)
 {
-    if (sigsetsize != sizeof(u64)) {
-        return -EINVAL;
+    int r = signal_begin_temp_mask(umask, sigsetsize);
+    if (r < 0) {
+        return r;
     }
-    u64 mask;
-    if (copy_from_user(&mask, umask, sizeof(mask)) < 0) {
-        return -EFAULT;
-    }
-    struct signal_state *s = &current_process()->sig;
-    s->saved_mask = s->blocked;
-    s->in_sigsuspend = true;
-    set_blocked(s, mask);
     wait_for_signal();
-    /* The old mask comes back once the handler frame is set up. */
-    return -EINTR;
+    /* The old mask comes back once a handler's frame is set up (or at
+     * once if none runs, and the call starts over). */
+    return -ERESTARTNOHAND;
 }
 
 SYSCALL_DEFINE0(pause)
@@ -237,16 +495,160 @@ SYSCALL_DEFINE0(pause)
     return -ERESTARTNOHAND;
 }
 
-static long kill_one(struct process *p, int sig, const struct sig_info *info)
+struct timespec_k {
+    s64 sec, nsec;
+};
+
+SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, sigsetsize)
 {
-    struct process *me = current_process();
-    if (me->cred.euid != 0 && me->cred.euid != p->cred.uid && me->cred.uid != p->cred.uid) {
+    if (sigsetsize != sizeof(u64)) {
+        return -EINVAL;
+    }
+    u64 set;
+    if (copy_from_user(&set, uset, sizeof(set)) < 0) {
+        return -EFAULT;
+    }
+    set &= ~UNCATCHABLE;
+    u64 timeout = ~0ull;
+    if (!uptr_is_null(uts)) {
+        struct timespec_k ts;
+        if (copy_from_user(&ts, uts, sizeof(ts)) < 0) {
+            return -EFAULT;
+        }
+        if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
+            return -EINVAL;
+        }
+        timeout = (u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec;
+    }
+    struct process *p = current_process();
+    struct signal_state *s = &p->sig;
+    struct sig_info info;
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    int sig = dequeue(s, set);
+    bool timed_out = false;
+    if (!sig && timeout != 0) {
+        /* The awaited signals are unblocked while we sleep, so that they
+         * wake us; blocked ones never reach a handler meanwhile, since we
+         * take them before returning to user mode. */
+        s->real_blocked = s->blocked;
+        s->blocked &= ~set;
+        spin_unlock_irqrestore(&proc_lock, flags);
+        u64 deadline = timeout == ~0ull ? ~0ull : clock_monotonic_ns() + timeout;
+        struct wait_queue wq;
+        wait_queue_init(&wq);
+        struct wait_entry w = WAIT_ENTRY_INIT;
+        for (;;) {
+            prepare_to_wait(&wq, &w);
+            if (signal_pending()) {
+                break;
+            }
+            u64 now = clock_monotonic_ns();
+            if (now >= deadline) {
+                timed_out = true;
+                break;
+            }
+            if (deadline == ~0ull) {
+                schedule();
+            } else {
+                schedule_timeout(deadline - now);
+            }
+        }
+        finish_wait(&wq, &w);
+        flags = spin_lock_irqsave(&proc_lock);
+        s->blocked = s->real_blocked;
+        s->real_blocked = 0;
+        sig = dequeue(s, set);
+    } else if (!sig) {
+        timed_out = true;
+    }
+    if (sig) {
+        info = s->info[sig - 1];
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (!sig) {
+        return timed_out ? -EAGAIN : -EINTR;
+    }
+    if (!uptr_is_null(uinfo)) {
+        struct siginfo_k si;
+        signal_fill_siginfo(&si, sig, &info);
+        if (copy_to_user(uinfo, &si, sizeof(si)) < 0) {
+            return -EFAULT;
+        }
+    }
+    return sig;
+}
+
+/* Linux's kill permission: root, or a real or effective uid matching the
+ * target's real or saved uid; SIGCONT within the session. */
+static bool may_signal(const struct process *me, const struct process *p, int sig)
+{
+    const struct cred *a = &me->cred, *b = &p->cred;
+    if (a->euid == 0 || a->euid == b->suid || a->euid == b->uid || a->uid == b->suid ||
+        a->uid == b->uid) {
+        return true;
+    }
+    return sig == SIGCONT && me->sid == p->sid;
+}
+
+/* Sends to one live process; proc_lock held. */
+static long kill_locked(struct process *p, int sig, const struct sig_info *info)
+{
+    if (!may_signal(current_process(), p, sig)) {
         return -EPERM;
     }
     if (sig != 0) {
-        signal_send(p, sig, info);
+        signal_send_locked(p, sig, info);
     }
     return 0;
+}
+
+static struct process *find_live_locked(int pid)
+{
+    struct list_head *pos;
+    list_for_each(pos, &all_processes)
+    {
+        struct process *q = list_entry(pos, struct process, all_link);
+        if (q->pid == pid) {
+            return q;
+        }
+    }
+    return NULL;
+}
+
+/* kill(2)'s targets: one pid, a process group (0: ours), or everyone but
+ * init and us (-1). A zombie target exists (0) but gets nothing. */
+static long kill_any(int pid, int sig, const struct sig_info *info)
+{
+    struct process *me = current_process();
+    long r = -ESRCH;
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    if (pid > 0) {
+        struct process *p = find_live_locked(pid);
+        if (p) {
+            r = p->state == PROC_ZOMBIE ? 0 : kill_locked(p, sig, info);
+        }
+        spin_unlock_irqrestore(&proc_lock, flags);
+        return r;
+    }
+    int pgid = pid == 0 ? me->pgid : -pid;
+    bool found = false;
+    struct list_head *pos;
+    list_for_each(pos, &all_processes)
+    {
+        struct process *q = list_entry(pos, struct process, all_link);
+        if (q->state == PROC_ZOMBIE) {
+            continue;
+        }
+        if (pid == -1 ? (q->pid != INIT_PID && q != me) : q->pgid == pgid) {
+            long k = kill_locked(q, sig, info);
+            if (!found || k == 0) {
+                r = k;
+            }
+            found = true;
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return r;
 }
 
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
@@ -254,42 +656,12 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
     if (sig < 0 || sig > NSIG) {
         return -EINVAL;
     }
+    if (pid == -2147483647 - 1) {
+        return -ESRCH; /* -pid would overflow */
+    }
     struct process *me = current_process();
-    struct sig_info info = { SI_USER, me->pid, me->cred.uid, 0, 0 };
-    if (pid > 0) {
-        struct process *p = process_find(pid);
-        if (!p || p->state == PROC_ZOMBIE) {
-            return p ? 0 : -ESRCH;
-        }
-        return kill_one(p, sig, &info);
-    }
-    /* A process group (0: ours) or everyone but init and us (-1). */
-    int pgid = pid == 0 ? me->pgid : -pid;
-    long r = -ESRCH;
-    struct process *targets[64];
-    int n = 0;
-    u64 flags = spin_lock_irqsave(&proc_lock);
-    struct list_head *pos;
-    list_for_each(pos, &all_processes) {
-        struct process *q = list_entry(pos, struct process, all_link);
-        if (q->state == PROC_ZOMBIE || n == 64) {
-            continue;
-        }
-        if (pid == -1 ? (q->pid != INIT_PID && q != me) : q->pgid == pgid) {
-            targets[n++] = q;
-        }
-    }
-    spin_unlock_irqrestore(&proc_lock, flags);
-    for (int i = 0; i < n; i++) {
-        long k = kill_one(targets[i], sig, &info);
-        if (k == 0 || r == -ESRCH) {
-            r = k;
-        }
-    }
-    if (pid == -1 && n == 0) {
-        return -ESRCH;
-    }
-    return r;
+    struct sig_info info = {SI_USER, me->pid, me->cred.uid, 0, 0};
+    return kill_any(pid, sig, &info);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
@@ -297,13 +669,9 @@ SYSCALL_DEFINE2(tkill, int, tid, int, sig)
     if (tid <= 0 || sig < 0 || sig > NSIG) {
         return -EINVAL;
     }
-    struct process *p = process_find(tid);
-    if (!p || p->state == PROC_ZOMBIE) {
-        return -ESRCH;
-    }
     struct process *me = current_process();
-    struct sig_info info = { SI_TKILL, me->pid, me->cred.uid, 0, 0 };
-    return kill_one(p, sig, &info);
+    struct sig_info info = {SI_TKILL, me->pid, me->cred.uid, 0, 0};
+    return kill_any(tid, sig, &info);
 }
 
 SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
@@ -314,13 +682,79 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
     if (tgid != tid) {
         return -ESRCH;
     }
-    struct process *p = process_find(tid);
-    if (!p || p->state == PROC_ZOMBIE) {
-        return -ESRCH;
+    struct process *me = current_process();
+    struct sig_info info = {SI_TKILL, me->pid, me->cred.uid, 0, 0};
+    return kill_any(tid, sig, &info);
+}
+
+/* rt_sigqueueinfo: the caller supplies the siginfo, but may not pretend to
+ * be the kernel or kill() (si_code >= 0, or SI_TKILL) towards another
+ * process. */
+static long queueinfo(int pid, int sig, uptr_t uinfo)
+{
+    struct siginfo_k si;
+    if (copy_from_user(&si, uinfo, sizeof(si)) < 0) {
+        return -EFAULT;
     }
     struct process *me = current_process();
-    struct sig_info info = { SI_TKILL, me->pid, me->cred.uid, 0, 0 };
-    return kill_one(p, sig, &info);
+    if ((si.si_code >= 0 || si.si_code == SI_TKILL) && pid != me->pid) {
+        return -EPERM;
+    }
+    if (pid <= 0) {
+        return -ESRCH;
+    }
+    struct sig_info info = {si.si_code, si.u.kill.pid, si.u.kill.uid, 0, si.u.kill.value};
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    struct process *p = find_live_locked(pid);
+    long r = -ESRCH;
+    if (p) {
+        if (sig < 0 || sig > NSIG) {
+            r = -EINVAL;
+        } else if (p->state == PROC_ZOMBIE) {
+            r = may_signal(me, p, sig) ? 0 : -EPERM;
+        } else {
+            r = kill_locked(p, sig, &info);
+        }
+    }
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return r;
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uptr_t, uinfo)
+{
+    return queueinfo(pid, sig, uinfo);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uptr_t, uinfo)
+{
+    if (tgid <= 0 || tid <= 0) {
+        return -EINVAL;
+    }
+    if (tgid != tid) {
+        return -ESRCH;
+    }
+    return queueinfo(tid, sig, uinfo);
+}
+
+/* restart_syscall(2): entered through the syscall instruction again after
+ * an ERESTART_RESTARTBLOCK without a handler. */
+static long no_restart(struct restart_block *rb)
+{
+    (void)rb;
+    return -EINTR;
+}
+
+SYSCALL_DEFINE0(restart_syscall)
+{
+    struct restart_block *rb = &current_process()->restart;
+    long (*fn)(struct restart_block *) = rb->fn ? rb->fn : no_restart;
+    rb->fn = no_restart;
+    return fn(rb);
+}
+
+void signal_restart_reset(void)
+{
+    current_process()->restart.fn = no_restart;
 }
 
 struct stack_t_k {
@@ -332,36 +766,54 @@ struct stack_t_k {
 
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
 #define MINSIGSTKSZ 2048
 
-SYSCALL_DEFINE2(sigaltstack, uptr_t, uss, uptr_t, uoss)
+bool signal_on_altstack(const struct signal_state *s, u64 sp)
+{
+    return s->altstack_size && sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
+}
+
+/* Linux's do_sigaltstack; sp is the user stack pointer. */
+long signal_set_altstack(uptr_t uss, uptr_t uoss, u64 sp)
 {
     struct signal_state *s = &current_process()->sig;
-    struct stack_t_k old = { s->altstack_sp, (s32)s->altstack_flags, 0, s->altstack_size };
-    if (!s->altstack_size) {
-        old.flags = SS_DISABLE;
-    }
+    bool on = !(s->altstack_flags & SS_AUTODISARM) && signal_on_altstack(s, sp);
+    struct stack_t_k old = {s->altstack_sp, 0, 0, s->altstack_size};
+    old.flags = !s->altstack_size ? SS_DISABLE : (on ? SS_ONSTACK : 0);
+    old.flags |= (s32)(s->altstack_flags & SS_AUTODISARM);
     if (!uptr_is_null(uss)) {
         struct stack_t_k n;
         if (copy_from_user(&n, uss, sizeof(n)) < 0) {
             return -EFAULT;
         }
-        if (n.flags & ~(SS_DISABLE | (s32)0x80000000)) {
+        if (on) {
+            return -EPERM;
+        }
+        u32 mode = (u32)n.flags & ~SS_AUTODISARM;
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
             return -EINVAL;
         }
-        if (n.flags & SS_DISABLE) {
+        if (mode == SS_DISABLE) {
             s->altstack_sp = s->altstack_size = 0;
+            s->altstack_flags = 0;
         } else {
             if (n.size < MINSIGSTKSZ) {
                 return -ENOMEM;
             }
             s->altstack_sp = n.sp;
             s->altstack_size = n.size;
+            s->altstack_flags = (u32)n.flags; /* as given, like Linux */
         }
-        s->altstack_flags = 0;
     }
     if (!uptr_is_null(uoss) && copy_to_user(uoss, &old, sizeof(old)) < 0) {
         return -EFAULT;
     }
     return 0;
+}
+
+SYSCALL_DEFINE2(sigaltstack, uptr_t, uss, uptr_t, uoss)
+{
+    struct trap_frame *f = current_thread()->user_frame;
+    return signal_set_altstack(uss, uoss, f->rsp);
 }

@@ -89,7 +89,9 @@ void syscall_dispatch(struct trap_frame *f)
         trace(nr, args, ret == SYSCALL_FRAME_REPLACED ? 0 : ret);
     }
     struct process *p = t->process;
-    if (p && (p->sig.pending || ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)) {
+    /* ERESTART* codes never reach user space: signal_deliver turns them
+     * into EINTR or a restart even when no signal is left to take. */
+    if (p && (p->sig.pending || IS_ERESTART(ret) || p->sig.restore_mask)) {
         signal_deliver(f, ret != SYSCALL_FRAME_REPLACED);
     }
 }

@@ -9,13 +9,11 @@ const char *const syscall_partial[] = {
     "madvise",      /* MADV_DONTNEED acts; other advice is accepted and ignored */
     "mount",        /* tmpfs, proc, devtmpfs; no bind/move mounts */
     "umount2",      /* MNT_DETACH is not lazy */
-    "wait4",        /* no stopped/continued children (job control comes later) */
+    "wait4",        /* the rusage result is all zeros */
     "waitid",       /* as wait4 */
-    "ppoll",        /* the signal mask argument is ignored */
-    "pselect6",     /* the signal mask argument is ignored */
     "fcntl",        /* record locks always succeed */
     "flock",        /* always succeeds */
     "renameat2",    /* flags other than 0 and RENAME_NOREPLACE give EINVAL */
-    "rt_sigaction", /* stop signals do not stop yet (job control) */
+    "rt_sigqueueinfo", /* real-time signals are not queued: one pending instance each */
     NULL,
 };

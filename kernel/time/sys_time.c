@@ -1,6 +1,7 @@
 /* Clock and sleep system calls. */
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
+#include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
@@ -57,7 +58,7 @@ SYSCALL_DEFINE2(clock_gettime, int, id, uptr_t, tp)
     if (r < 0) {
         return r;
     }
-    struct timespec_k ts = { (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
+    struct timespec_k ts = {(s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC)};
     return copy_to_user(tp, &ts, sizeof(ts));
 }
 
@@ -68,7 +69,7 @@ SYSCALL_DEFINE2(clock_getres, int, id, uptr_t, res)
     if (r < 0) {
         return r;
     }
-    struct timespec_k ts = { 0, 1 };
+    struct timespec_k ts = {0, 1};
     if (uptr_is_null(res)) {
         return 0;
     }
@@ -80,7 +81,7 @@ SYSCALL_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
     u64 sec;
     u32 nsec;
     clock_realtime(&sec, &nsec);
-    struct timeval_k t = { (s64)sec, nsec / 1000 };
+    struct timeval_k t = {(s64)sec, nsec / 1000};
     if (!uptr_is_null(tv) && copy_to_user(tv, &t, sizeof(t)) < 0) {
         return -EFAULT;
     }
@@ -102,9 +103,9 @@ SYSCALL_DEFINE1(time, uptr_t, tloc)
     return t;
 }
 
-/* Sleeps until the monotonic deadline; returns 0, or -EINTR when a
- * signal arrives first. */
-static long sleep_until(u64 deadline)
+/* Sleeps until the monotonic deadline; returns 0, or 1 when a signal
+ * arrives first. */
+static int sleep_until(u64 deadline)
 {
     for (;;) {
         u64 now = clock_monotonic_ns();
@@ -117,7 +118,7 @@ static long sleep_until(u64 deadline)
         prepare_to_wait(&wq, &w);
         if (signal_pending()) {
             finish_wait(&wq, &w);
-            return -EINTR;
+            return 1;
         }
         schedule_timeout(deadline - now);
         finish_wait(&wq, &w);
@@ -131,8 +132,32 @@ static void write_remaining(uptr_t rem, u64 deadline)
     }
     u64 now = clock_monotonic_ns();
     u64 left = deadline > now ? deadline - now : 0;
-    struct timespec_k ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+    struct timespec_k ts = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)};
     copy_to_user(rem, &ts, sizeof(ts));
+}
+
+/* A relative sleep to deadline. Interrupted, it writes the time left and
+ * returns -ERESTART_RESTARTBLOCK: EINTR if a handler runs (whatever its
+ * SA_RESTART), else restart_syscall goes on to the same deadline (after
+ * a stop, say). */
+static long relative_sleep(struct restart_block *rb);
+
+static long sleep_restartable(u64 deadline, uptr_t rem)
+{
+    if (sleep_until(deadline) == 0) {
+        return 0;
+    }
+    write_remaining(rem, deadline);
+    struct restart_block *rb = &current_process()->restart;
+    rb->fn = relative_sleep;
+    rb->deadline_ns = deadline;
+    rb->rem = rem.addr;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long relative_sleep(struct restart_block *rb)
+{
+    return sleep_restartable(rb->deadline_ns, uptr(rb->rem));
 }
 
 static int read_timespec(uptr_t p, u64 *ns)
@@ -155,12 +180,7 @@ SYSCALL_DEFINE2(nanosleep, uptr_t, req, uptr_t, rem)
     if (r < 0) {
         return r;
     }
-    u64 deadline = clock_monotonic_ns() + ns;
-    r = (int)sleep_until(deadline);
-    if (r == -EINTR) {
-        write_remaining(rem, deadline);
-    }
-    return r;
+    return sleep_restartable(clock_monotonic_ns() + ns, rem);
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
@@ -177,13 +197,9 @@ SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
     }
     u64 mono = clock_monotonic_ns();
     if (flags & TIMER_ABSTIME) {
-        /* Convert the absolute time on clock id to a monotonic deadline. */
-        return sleep_until(ns > now ? mono + (ns - now) : mono);
+        /* Convert the absolute time on clock id to a monotonic deadline;
+         * a restart simply runs the call again with the same arguments. */
+        return sleep_until(ns > now ? mono + (ns - now) : mono) ? -ERESTARTNOHAND : 0;
     }
-    u64 deadline = mono + ns;
-    r = sleep_until(deadline);
-    if (r == -EINTR) {
-        write_remaining(rem, deadline);
-    }
-    return r;
+    return sleep_restartable(mono + ns, rem);
 }

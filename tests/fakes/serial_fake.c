@@ -11,6 +11,7 @@
 char fake_serial_out[8192];
 size_t fake_serial_out_len;
 static char in_buf[4096];
+static void (*rx_handler)(void);
 static size_t in_len;
 
 void fake_serial_input(const char *s, size_t len)
@@ -20,6 +21,9 @@ void fake_serial_input(const char *s, size_t len)
     }
     memcpy(in_buf + in_len, s, len);
     in_len += len;
+    if (rx_handler) {
+        rx_handler(); /* as the UART's interrupt would */
+    }
 }
 
 void serial_write(const char *s, size_t len)
@@ -28,6 +32,16 @@ void serial_write(const char *s, size_t len)
         fake_serial_out[fake_serial_out_len++] = s[i];
     }
     fake_serial_out[fake_serial_out_len] = '\0';
+}
+
+void serial_write_raw(const char *s, size_t len)
+{
+    serial_write(s, len);
+}
+
+void serial_set_rx_handler(void (*fn)(void))
+{
+    rx_handler = fn;
 }
 
 size_t serial_read_nonblock(char *buf, size_t len)

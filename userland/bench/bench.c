@@ -12,6 +12,16 @@
  *   BENCH fork_execve_wait_us <median µs: fork, child execve(HELLO), waitpid>
  *   BENCH mmap64_touch_ms <median ms: mmap 64 MiB anonymous, write one byte
  *                          per 4 KiB page, munmap>
+ *   BENCH signal_roundtrip_ns <median ns: raw kill(getpid(), SIGUSR1), the
+ *                          handler runs, rt_sigreturn back>
+ *   BENCH pipe_pingpong_us <median µs per round trip of 4 bytes between two
+ *                          processes over two pipes (blocking read/write)>
+ *   BENCH pipe_throughput_mbs <median MB/s (10^6 bytes) of 64 KiB writes
+ *                          from a child to a reader of 64 KiB>
+ *   BENCH pty_echo_us <median µs: 1 byte written to /dev/ptmx comes back as
+ *                          the line discipline's echo (slave in ECHO,
+ *                          non-canonical mode, drained each time); n/a
+ *                          without /dev/ptmx>
  *   BENCH DONE
  *
  * A figure that cannot be measured prints `BENCH <name> n/a <reason>`. Each
@@ -21,6 +31,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +53,13 @@
 #define MMAP_SIZE (64UL << 20)
 #define PAGE 4096UL
 #define BUDGET_NS 12e9 /* per figure */
+#define SIGNAL_ITERS 20000 /* in 5 batches */
+#define PINGPONG_ITERS 20000 /* in 5 batches */
+#define PIPE_MB_REPS 5
+#define PIPE_MB_BYTES (32UL << 20) /* per rep */
+#define PIPE_CHUNK 65536
+#define PTY_ITERS 5000 /* in 5 batches */
+#define SMALL_BUDGET_NS 4e9 /* per figure, for the newer ones */
 
 static int clock_ok;
 
@@ -195,8 +215,8 @@ static void bench_mmap(void)
     double start = now_ns();
     while (n < MMAP_REPS && now_ns() - start < BUDGET_NS) {
         double t0 = now_ns();
-        unsigned char *p = mmap(NULL, MMAP_SIZE, PROT_READ | PROT_WRITE,
-                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        unsigned char *p =
+            mmap(NULL, MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) {
             out("BENCH mmap64_touch_ms n/a mmap 64 MiB: %s\n", strerror(errno));
             return;
@@ -226,6 +246,232 @@ static void bench_mmap(void)
         n, MMAP_SIZE / PAGE, avg, min, max);
 }
 
+/* Runs fn(batch) in up to 5 timed batches within budget; returns the
+ * median ns per iteration (and the batch count in *nb), or -1. */
+static double batches(long (*fn)(long), long iters, double budget, int *nb)
+{
+    double v[5];
+    int n = 0;
+    long batch = iters / 5;
+    double start = now_ns();
+    while (n < 5 && now_ns() - start < budget) {
+        double t0 = now_ns();
+        long done = fn(batch);
+        if (done <= 0) {
+            return -1;
+        }
+        v[n++] = (now_ns() - t0) / (double)done;
+        /* A slow kernel: shrink the next batches to stay in budget. */
+        if (n == 1 && v[0] * (double)batch * 5 > budget && batch > 10) {
+            batch = (long)(budget / 5 / v[0]) + 1;
+        }
+    }
+    *nb = n;
+    return n ? median(v, n) : -1;
+}
+
+static volatile long sig_count;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    sig_count++;
+}
+
+static long raw_kill_self(long pid)
+{
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"((long)SYS_kill), "D"(pid), "S"((long)SIGUSR1)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+static long signal_batch(long n)
+{
+    long pid = getpid(), before = sig_count;
+    for (long i = 0; i < n; i++) {
+        raw_kill_self(pid);
+    }
+    return sig_count - before == n ? n : -1;
+}
+
+static void bench_signal(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_usr1;
+    if (sigaction(SIGUSR1, &sa, NULL) != 0) {
+        out("BENCH signal_roundtrip_ns n/a sigaction: %s\n", strerror(errno));
+        return;
+    }
+    signal_batch(100); /* warm up */
+    int n = 0;
+    double med = batches(signal_batch, SIGNAL_ITERS, SMALL_BUDGET_NS, &n);
+    signal(SIGUSR1, SIG_DFL);
+    if (med < 0) {
+        out("BENCH signal_roundtrip_ns n/a the handler did not run once per kill\n");
+        return;
+    }
+    out("BENCH signal_roundtrip_ns %.1f batches=%d\n", med, n);
+}
+
+static int ping_w = -1, ping_r = -1;
+
+static long pingpong_batch(long n)
+{
+    for (long i = 0; i < n; i++) {
+        unsigned v = (unsigned)i, back;
+        if (write(ping_w, &v, sizeof(v)) != sizeof(v) ||
+            read(ping_r, &back, sizeof(back)) != sizeof(back) || back != ~v) {
+            return -1;
+        }
+    }
+    return n;
+}
+
+static void bench_pingpong(void)
+{
+    int to[2], from[2];
+    if (pipe(to) != 0 || pipe(from) != 0) {
+        out("BENCH pipe_pingpong_us n/a pipe: %s\n", strerror(errno));
+        return;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        out("BENCH pipe_pingpong_us n/a fork: %s\n", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        close(to[1]);
+        close(from[0]);
+        unsigned v;
+        while (read(to[0], &v, sizeof(v)) == sizeof(v)) {
+            v = ~v;
+            if (write(from[1], &v, sizeof(v)) != sizeof(v)) {
+                break;
+            }
+        }
+        _exit(0);
+    }
+    close(to[0]);
+    close(from[1]);
+    ping_w = to[1];
+    ping_r = from[0];
+    pingpong_batch(100);
+    int n = 0;
+    double med = batches(pingpong_batch, PINGPONG_ITERS, SMALL_BUDGET_NS, &n);
+    close(to[1]);
+    close(from[0]);
+    waitpid(pid, NULL, 0);
+    if (med < 0) {
+        out("BENCH pipe_pingpong_us n/a a round trip failed\n");
+        return;
+    }
+    out("BENCH pipe_pingpong_us %.2f batches=%d\n", med / 1e3, n);
+}
+
+static void bench_pipe_throughput(void)
+{
+    static char buf[PIPE_CHUNK];
+    double v[PIPE_MB_REPS];
+    int n = 0;
+    double start = now_ns();
+    while (n < PIPE_MB_REPS && now_ns() - start < SMALL_BUDGET_NS) {
+        int p[2];
+        if (pipe(p) != 0) {
+            out("BENCH pipe_throughput_mbs n/a pipe: %s\n", strerror(errno));
+            return;
+        }
+        double t0 = now_ns();
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(p[0]);
+            memset(buf, 'w', sizeof(buf));
+            for (unsigned long left = PIPE_MB_BYTES; left > 0; left -= PIPE_CHUNK) {
+                if (write(p[1], buf, PIPE_CHUNK) != PIPE_CHUNK) {
+                    _exit(1);
+                }
+            }
+            _exit(0);
+        }
+        close(p[1]);
+        unsigned long got = 0;
+        for (;;) {
+            ssize_t r = read(p[0], buf, sizeof(buf));
+            if (r <= 0) {
+                break;
+            }
+            got += (unsigned long)r;
+        }
+        close(p[0]);
+        int st = 1;
+        waitpid(pid, &st, 0);
+        double secs = (now_ns() - t0) / 1e9;
+        if (got != PIPE_MB_BYTES || st != 0) {
+            out("BENCH pipe_throughput_mbs n/a got %lu of %lu bytes\n", got, PIPE_MB_BYTES);
+            return;
+        }
+        v[n++] = (double)got / 1e6 / secs;
+    }
+    out("BENCH pipe_throughput_mbs %.1f reps=%d bytes=%lu chunk=%d\n", median(v, n), n,
+        PIPE_MB_BYTES, PIPE_CHUNK);
+}
+
+static int pty_master = -1, pty_slave = -1;
+
+static long pty_batch(long n)
+{
+    for (long i = 0; i < n; i++) {
+        char c = (char)('a' + i % 26), e = 0, d = 0;
+        if (write(pty_master, &c, 1) != 1 || read(pty_master, &e, 1) != 1 || e != c ||
+            read(pty_slave, &d, 1) != 1 || d != c) {
+            return -1;
+        }
+    }
+    return n;
+}
+
+static void bench_pty(void)
+{
+    pty_master = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+    if (pty_master < 0) {
+        out("BENCH pty_echo_us n/a open /dev/ptmx: %s\n", strerror(errno));
+        return;
+    }
+    char *name = NULL;
+    if (grantpt(pty_master) != 0 || unlockpt(pty_master) != 0 || !(name = ptsname(pty_master)) ||
+        (pty_slave = open(name, O_RDWR | O_NOCTTY)) < 0) {
+        out("BENCH pty_echo_us n/a opening the slave %s: %s\n", name ? name : "?", strerror(errno));
+        close(pty_master);
+        return;
+    }
+    struct termios t;
+    if (tcgetattr(pty_slave, &t) != 0) {
+        out("BENCH pty_echo_us n/a tcgetattr: %s\n", strerror(errno));
+    } else {
+        t.c_lflag = ECHO; /* echo, no canonical line editing */
+        t.c_iflag = 0;
+        t.c_oflag = 0;
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+        if (tcsetattr(pty_slave, TCSANOW, &t) != 0) {
+            out("BENCH pty_echo_us n/a tcsetattr: %s\n", strerror(errno));
+        } else {
+            int n = 0;
+            double med =
+                pty_batch(10) == 10 ? batches(pty_batch, PTY_ITERS, SMALL_BUDGET_NS, &n) : -1;
+            if (med < 0) {
+                out("BENCH pty_echo_us n/a no echo of a written byte\n");
+            } else {
+                out("BENCH pty_echo_us %.2f batches=%d\n", med / 1e3, n);
+            }
+        }
+    }
+    close(pty_slave);
+    close(pty_master);
+}
+
 int main(int argc, char **argv)
 {
     const char *hello = argc > 1 ? argv[1] : "/bench/hello";
@@ -243,6 +489,10 @@ int main(int argc, char **argv)
         bench_fork("fork_exit_wait_us", NULL, FORK_ITERS, 5);
         bench_fork("fork_execve_wait_us", hello, EXEC_ITERS, 3);
         bench_mmap();
+        bench_signal();
+        bench_pingpong();
+        bench_pipe_throughput();
+        bench_pty();
         out("BENCH total_s %.2f\n", (now_ns() - a) / 1e9);
     }
     out("BENCH DONE\n");
