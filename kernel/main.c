@@ -83,6 +83,7 @@ static void start_user_space(void)
         const char *source, *target, *type;
     } mounts[] = {
         { "devtmpfs", "/dev", "devtmpfs" },
+        { "devpts", "/dev/pts", "devpts" },
         { "proc", "/proc", "proc" },
         { "tmpfs", "/tmp", "tmpfs" },
     };

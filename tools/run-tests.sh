@@ -78,6 +78,11 @@ q --name boot-ready --cmdline "console=ttyS0 bogus=1" --expect-exit 0 \
     --reject "KERNEL PANIC" \
     --send '# =echo shell-$((6*7))\r' --until "shell-42"
 
+# `exit` in the console shell: BusyBox init (which waits for SIGCHLD with
+# sigtimedwait) respawns it.
+q --name shell-respawn --cmdline "console=ttyS0" --expect-exit 0 \
+    --send '# =exit\r' --send 'exit\r[^#]*# =echo again-$((6*7))\r' --until "again-42"
+
 q --name smallest-memory --mem 8M --cmdline "console=ttyS0 test selftest=kernel_protections" \
     --expect "kiln: ready"
 

@@ -1,6 +1,7 @@
 /* exit, exit_group, wait4, waitid; orphans go to init. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
+#include <drivers/tty.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>
@@ -48,6 +49,9 @@ __attribute__((noreturn)) void process_exit(int wait_status)
         panic("init exited (wait status %#x)", wait_status);
     }
     itimer_exit(p);
+    if (p->pid == p->sid) {
+        tty_session_leader_exit(p);
+    }
     if (p->clear_child_tid && p->mm) {
         int zero = 0;
         put_user(&zero, uptr(p->clear_child_tid));

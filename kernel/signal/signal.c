@@ -65,19 +65,21 @@ static bool is_ignored(const struct signal_state *s, int sig)
 
 /* Whether sending sig to p can be skipped altogether (Linux's sig_ignored):
  * a blocked signal is kept, as the action may change before it is
- * unblocked. init gets no signal it has no handler for (kill -9 1, the
- * terminal's SIGINT included), except a fault of its own. */
+ * unblocked. Otherwise init gets no signal it has no handler for
+ * (kill -9 1, the terminal's SIGINT included), except a fault of its own. */
 static bool send_ignored(const struct process *p, int sig, const struct sig_info *info)
 {
     const struct signal_state *s = &p->sig;
+    /* Blocked first, as Linux: init's own sigtimedwait (BusyBox init
+     * waits for SIGCHLD that way) must see signals it has no handler for. */
+    if ((s->blocked | s->real_blocked) & SIGBIT(sig)) {
+        return false;
+    }
     if (p->pid == INIT_PID && s->actions[sig - 1].handler == SIG_DFL &&
         !((SIGBIT(sig) & SYNCHRONOUS_SIGNALS) && info && info->code > 0)) {
         return true;
     }
     if (SIGBIT(sig) & UNCATCHABLE) {
-        return false;
-    }
-    if ((s->blocked | s->real_blocked) & SIGBIT(sig)) {
         return false;
     }
     return is_ignored(s, sig);
