@@ -6,6 +6,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/trap.h>
+#include <kernel/errno.h>
 #include <kernel/log.h>
 #include <kernel/proc.h>
 #include <kernel/timekeeping.h>
@@ -189,9 +190,14 @@ static int exception_signal(u64 vec)
 
 /* A page fault on a user address: demand paging and copy-on-write, from
  * user mode or from a uaccess helper. Returns true if handled. */
+/* -ENXIO from the last user page fault: the page lies beyond the end of a
+ * mapped file, which is SIGBUS rather than SIGSEGV (per CPU). */
+static int last_fault_error;
+
 static bool user_page_fault(struct trap_frame *f, u64 cr2)
 {
     struct process *p = current_process();
+    last_fault_error = 0;
     if (!p || !p->mm || cr2 >= USER_SPACE_TOP) {
         return false;
     }
@@ -199,13 +205,18 @@ static bool user_page_fault(struct trap_frame *f, u64 cr2)
     if (!(f->cs & 3) && !ex_table_find(f->rip)) {
         return false;
     }
-    return vm_handle_fault(p->mm, cr2, f->error_code) == 0;
+    last_fault_error = vm_handle_fault(p->mm, cr2, f->error_code);
+    return last_fault_error == 0;
 }
 
 static void user_fault(struct trap_frame *f)
 {
     struct process *p = current_process();
     int sig = exception_signal(f->vector);
+    bool beyond_eof = f->vector == VEC_PAGE_FAULT && last_fault_error == -ENXIO;
+    if (beyond_eof) {
+        sig = SIGBUS;
+    }
     printk(LOG_DEBUG, "%s[%d]: %s at ip %016llx sp %016llx addr %016llx error %llx\n",
            p ? p->comm : "?", p ? p->pid : 0, exception_name(f->vector),
            (unsigned long long)f->rip, (unsigned long long)f->rsp,
@@ -220,7 +231,9 @@ static void user_fault(struct trap_frame *f)
         p->sig.blocked &= ~SIGBIT(sig);
     }
     struct sig_info info = { 0, 0, 0, 0, read_cr2() };
-    if (f->vector == VEC_PAGE_FAULT) {
+    if (beyond_eof) {
+        info.code = BUS_ADRERR;
+    } else if (f->vector == VEC_PAGE_FAULT) {
         info.code = (f->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
     } else if (f->vector == VEC_INVALID_OPCODE) {
         info.code = ILL_ILLOPN;

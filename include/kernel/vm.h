@@ -78,8 +78,9 @@ u64 vma_find_free(struct mm *mm, u64 len, u64 hint);
 int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot);
 
 /* Handles a user page fault at addr (error_code from the CPU). Returns 0
- * when the access may be retried, -EFAULT for a segmentation fault, -ENOMEM
- * if memory ran out. */
+ * when the access may be retried, -EFAULT for a segmentation fault, -ENXIO
+ * for a page beyond the end of a mapped file (SIGBUS), -ENOMEM if memory
+ * ran out. */
 int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code);
 /* User page faults handled, and pages copied on a copy-on-write fault,
  * since boot (for /proc/metrics). */

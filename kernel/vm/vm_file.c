@@ -20,9 +20,8 @@ void vm_file_put(struct file *f)
 
 int vm_file_page(struct file *f, u64 pgoff, bool write, phys_addr_t *pa)
 {
-    int r = vfs_file_get_page(f, pgoff, write, pa);
-    /* Beyond the end of the file: SIGBUS on Linux; a fault for now. */
-    return r == -ENXIO ? -EFAULT : r;
+    /* -ENXIO beyond the end of the file: the fault becomes SIGBUS. */
+    return vfs_file_get_page(f, pgoff, write, pa);
 }
 
 struct file *vm_file_from_fd(int fd, u32 prot, u32 flags, int *err)

@@ -712,6 +712,28 @@ static void test_memory(void)
         _exit(0);
     }
     expect_signal(pid, SIGSEGV, "reading a PROT_NONE page raises SIGSEGV");
+
+    /* A file mapping past the end of the file: the whole pages beyond EOF
+     * raise SIGBUS (the page holding EOF reads as zeros). */
+    {
+        int bfd = open("sigbus-file", O_CREAT | O_RDWR | O_TRUNC, 0600);
+        CHECK(bfd >= 0 && write(bfd, "x", 1) == 1, "create a one-byte file");
+        char *m = mmap(NULL, (size_t)pagesz * 2, PROT_READ, MAP_SHARED, bfd, 0);
+        CHECK(m != MAP_FAILED, "map two pages of a one-byte file");
+        if (m != MAP_FAILED) {
+            CHECK(m[0] == 'x' && m[1] == 0, "the page holding EOF reads the file then zeros");
+            pid = fork();
+            if (pid == 0) {
+                volatile char c = m[pagesz];
+                (void)c;
+                _exit(0);
+            }
+            expect_signal(pid, SIGBUS, "reading a mapped page beyond EOF raises SIGBUS");
+            munmap(m, (size_t)pagesz * 2);
+        }
+        close(bfd);
+        unlink("sigbus-file");
+    }
     EXPECT(mprotect(p, (size_t)pagesz, PROT_READ | PROT_WRITE), 0, 0, "mprotect back to RW");
     p[0] = 'z';
     CHECK(p[0] == 'z', "the page is writable again and kept its memory");
