@@ -71,6 +71,15 @@ static pid_t child(void)
                 set_disposition(s, SIG_DFL);
             }
         }
+        /* Real-time signals too, through the raw call (libc keeps 32-34
+         * for itself): a runner may have left some ignored, and SIG_IGN
+         * survives exec. */
+        for (int s = 32; s <= 64; s++) {
+            struct {
+                unsigned long handler, flags, restorer, mask;
+            } ksa = {0, 0, 0, 0};
+            syscall(SYS_rt_sigaction, s, &ksa, NULL, 8);
+        }
         unblock_all();
         alarm(WATCHDOG_S);
     }
