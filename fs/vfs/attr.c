@@ -59,10 +59,7 @@ int vfs_fchmodat(int dirfd, const char *path, u32 mode, int flags)
         return -EINVAL;
     }
     vfs_lock();
-    err = path_lookup_at(dirfd, path,
-                         ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-                             ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
-                         &d);
+    err = path_lookup_at(dirfd, path, at_walk_flags(flags), &d);
     if (!err) {
         /* Linux cannot change a symlink's mode. */
         err = S_ISLNK(d->inode->mode) ? -EOPNOTSUPP : chmod_dentry(d, mode);
@@ -179,10 +176,7 @@ int vfs_fchownat(int dirfd, const char *path, u32 uid, u32 gid, int flags)
         return -EINVAL;
     }
     vfs_lock();
-    err = path_lookup_at(dirfd, path,
-                         ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-                             ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
-                         &d);
+    err = path_lookup_at(dirfd, path, at_walk_flags(flags), &d);
     if (!err) {
         err = chown_dentry(d, uid, gid);
         dput(d);
@@ -396,10 +390,7 @@ int vfs_utimensat(int dirfd, const char *path, const struct vfs_time *times, int
         return -EINVAL;
     }
     vfs_lock();
-    err = path_lookup_at(dirfd, path,
-                         ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-                             ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
-                         &d);
+    err = path_lookup_at(dirfd, path, at_walk_flags(flags), &d);
     if (!err) {
         err = utimes_dentry(d, times);
         dput(d);
@@ -529,10 +520,7 @@ static int do_faccessat(int dirfd, uptr_t upath, int mode, int flags)
         return err;
     }
     vfs_lock();
-    err = path_lookup_at(dirfd, path,
-                         ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-                             ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0),
-                         &d);
+    err = path_lookup_at(dirfd, path, at_walk_flags(flags), &d);
     if (!err) {
         u32 uid = (flags & AT_EACCESS) ? c->fsuid : c->uid;
         u32 gid = (flags & AT_EACCESS) ? c->fsgid : c->gid;

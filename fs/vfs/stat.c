@@ -58,12 +58,6 @@ static void fill_statx(struct inode *i, struct linux_statx *sx)
     sx->stx_mnt_id = i->sb->mount ? i->sb->mount->id : 0;
 }
 
-static unsigned at_walk_flags(int flags)
-{
-    return ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
-           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0);
-}
-
 /* The dentry named by (dirfd, path, AT_* flags), with a reference. */
 static int lookup_at_flags(int dirfd, const char *path, int flags, struct dentry **out)
 {

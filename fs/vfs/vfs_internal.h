@@ -92,4 +92,12 @@ void sb_active_put(struct super_block *sb);
 /* Filesystem types registered so far (mount.c). */
 struct fs_type *vfs_find_fs_type(const char *name);
 
+/* The path-walk flags for an *at() call's AT_SYMLINK_NOFOLLOW and
+ * AT_EMPTY_PATH bits. */
+static inline unsigned at_walk_flags(int flags)
+{
+    return ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW) |
+           ((flags & AT_EMPTY_PATH) ? WALK_EMPTY : 0);
+}
+
 #endif
