@@ -8,6 +8,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/time.h>
 #include <kernel/vm.h>
 
 #define CLONE_VM 0x00000100
@@ -77,7 +78,7 @@ static long do_clone(const struct clone_args_k *a)
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     child->ctty = parent->ctty;
-    child->start_ns = 0;
+    child->start_ns = clock_monotonic_ns();
     struct process *new_parent = (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
     int pid = process_register(child, new_parent);
     if (pid < 0) {

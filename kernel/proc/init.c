@@ -9,6 +9,7 @@
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/time.h>
 
 #include "../exec/exec_internal.h"
 
@@ -84,6 +85,7 @@ int process_start_init(const char *path)
         return r < 0 ? r : -EBUSY;
     }
     p->pgid = p->sid = INIT_PID;
+    p->start_ns = clock_monotonic_ns();
     init_requested = path;
     struct thread *t = thread_create(init_thread, p, "init", 0);
     return t ? 0 : -ENOMEM;
