@@ -26,7 +26,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rw
     -T boot/linker.ld
 
 SRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S arch/x86_64/boot/*.c arch/x86_64/boot/*.S \
-    kernel/*.c kernel/*/*.c drivers/*/*.c fs/*.c fs/*/*.c)
+    kernel/*.c kernel/*/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c)
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
 # string.c implements memcpy/memset: keep gcc from turning its loops into calls to itself.

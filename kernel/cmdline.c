@@ -66,25 +66,41 @@ enum option_kind {
     OPT_STRING, /* any non-empty value */
     OPT_LEVEL, /* log level name or digit */
     OPT_SIZE, /* number with optional K/M/G suffix, not 0 */
+    OPT_CHOICE, /* one of choices[]: the field (an int) gets its index */
 };
 
 struct option_desc {
     const char *key;
     enum option_kind kind;
     size_t offset; /* of the field in struct boot_options */
+    const char *const *choices; /* OPT_CHOICE: NULL-terminated */
 };
 
 #define OPT(key, kind, field)                                                                      \
     {                                                                                              \
-        key, kind, offsetof(struct boot_options, field)                                            \
+        key, kind, offsetof(struct boot_options, field), NULL                                      \
+    }
+#define OPT_ONE_OF(key, field, list)                                                               \
+    {                                                                                              \
+        key, OPT_CHOICE, offsetof(struct boot_options, field), list                                \
     }
 
+/* Index order matches enum virtio_transport_mode and BOOT_PCI_*. */
+static const char *const virtio_choices[] = {"auto", "legacy", "modern", NULL};
+static const char *const pci_choices[] = {"on", "off", NULL};
+
 static const struct option_desc options[] = {
-    OPT("log", OPT_LEVEL, log_level), OPT("init", OPT_STRING, init),
-    OPT("rdinit", OPT_STRING, init),  OPT("console", OPT_STRING, console),
-    OPT("test", OPT_FLAG, test),      OPT("selftest", OPT_STRING, selftest),
-    OPT("crash", OPT_STRING, crash),  OPT("shutdown", OPT_STRING, shutdown),
+    OPT("log", OPT_LEVEL, log_level),
+    OPT("init", OPT_STRING, init),
+    OPT("rdinit", OPT_STRING, init),
+    OPT("console", OPT_STRING, console),
+    OPT("test", OPT_FLAG, test),
+    OPT("selftest", OPT_STRING, selftest),
+    OPT("crash", OPT_STRING, crash),
+    OPT("shutdown", OPT_STRING, shutdown),
     OPT("mem", OPT_SIZE, mem_limit),
+    OPT_ONE_OF("virtio", virtio_mode, virtio_choices),
+    OPT_ONE_OF("pci", pci_mode, pci_choices),
 };
 
 /* Returns true when the option is known and its value good. */
@@ -134,6 +150,15 @@ static bool apply_param(const struct cmdline_param *prm, struct boot_options *op
         *(u64 *)field = size;
         return true;
     }
+    case OPT_CHOICE:
+        for (int i = 0; d->choices[i]; i++) {
+            if (strcmp(v, d->choices[i]) == 0) {
+                *(int *)field = i;
+                return true;
+            }
+        }
+        warn_param(prm, "unknown choice in");
+        return false;
     default:
         *(const char **)field = v;
         return true;
@@ -153,6 +178,8 @@ int cmdline_parse(char *buf, struct boot_options *opts)
     opts->crash = NULL;
     opts->shutdown = NULL;
     opts->mem_limit = 0;
+    opts->virtio_mode = 0;
+    opts->pci_mode = BOOT_PCI_ON;
 
     if (!buf) {
         return 0;

@@ -6,7 +6,9 @@
 #include <arch/x86_64/paging.h>
 #include <arch/x86_64/platform.h>
 #include <arch/x86_64/trap.h>
+#include <drivers/pci.h>
 #include <drivers/serial.h>
+#include <drivers/virtio_dev.h>
 #include <fs/fcntl.h>
 #include <fs/initramfs.h>
 #include <fs/procfs.h>
@@ -82,10 +84,10 @@ static void start_user_space(void)
     static const struct {
         const char *source, *target, *type;
     } mounts[] = {
-        { "devtmpfs", "/dev", "devtmpfs" },
-        { "devpts", "/dev/pts", "devpts" },
-        { "proc", "/proc", "proc" },
-        { "tmpfs", "/tmp", "tmpfs" },
+        {"devtmpfs", "/dev", "devtmpfs"},
+        {"devpts", "/dev/pts", "devpts"},
+        {"proc", "/proc", "proc"},
+        {"tmpfs", "/tmp", "tmpfs"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
         vfs_mkdirat(AT_FDCWD, mounts[i].target, 0755);
@@ -131,6 +133,8 @@ void kmain(u32 magic, u32 info_phys)
     time_start_tick();
     irq_enable();
     serial_enable_irq();
+    pci_init();
+    virtio_pci_init();
 
     struct page_stats ps;
     page_alloc_stats(&ps);

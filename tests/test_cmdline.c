@@ -117,6 +117,8 @@ static void test_parse_defaults(void)
     CHECK(o.selftest == NULL);
     CHECK(o.crash == NULL);
     CHECK(o.mem_limit == 0);
+    CHECK_EQ(o.virtio_mode, 0);
+    CHECK_EQ(o.pci_mode, BOOT_PCI_ON);
 
     memset(&o, 0x5a, sizeof(o));
     CHECK_EQ(cmdline_parse(NULL, &o), 0);
@@ -155,6 +157,29 @@ static void test_parse_options(void)
     CHECK_EQ(o.log_level, LOG_WARNING);
     CHECK(strcmp(o.init, "/b") == 0);
     CHECK(o.mem_limit == 2048ULL << 10);
+}
+
+/* virtio= and pci= take one of a fixed set of words; anything else is
+ * warned about and leaves the default. */
+static void test_parse_choices(void)
+{
+    struct boot_options o;
+    char legacy[] = "virtio=legacy pci=off";
+    CHECK_EQ(cmdline_parse(legacy, &o), 0);
+    CHECK_EQ(o.virtio_mode, 1);
+    CHECK_EQ(o.pci_mode, BOOT_PCI_OFF);
+
+    char modern[] = "virtio=modern pci=on";
+    CHECK_EQ(cmdline_parse(modern, &o), 0);
+    CHECK_EQ(o.virtio_mode, 2);
+    CHECK_EQ(o.pci_mode, BOOT_PCI_ON);
+
+    unsigned long before = fake_printk_count;
+    char bad[] = "virtio=both pci=maybe virtio pci=";
+    CHECK_EQ(cmdline_parse(bad, &o), 4);
+    CHECK(fake_printk_count == before + 4);
+    CHECK_EQ(o.virtio_mode, 0);
+    CHECK_EQ(o.pci_mode, BOOT_PCI_ON);
 }
 
 static void test_parse_unknown(void)
@@ -294,6 +319,7 @@ int main(void)
     RUN(test_split_e2big);
     RUN(test_parse_defaults);
     RUN(test_parse_options);
+    RUN(test_parse_choices);
     RUN(test_parse_unknown);
     RUN(test_parse_bad_values);
     RUN(test_parse_too_many);

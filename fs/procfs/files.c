@@ -341,19 +341,6 @@ static void show_filesystems(struct seqbuf *sb, struct process *p, const struct 
 }
 
 /* No block devices yet: Linux's text for none. */
-static void show_partitions(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
-{
-    (void)p;
-    (void)pi;
-    seq_puts(sb, "major minor  #blocks  name\n\n");
-}
-
-static void show_empty(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
-{
-    (void)sb;
-    (void)p;
-    (void)pi;
-}
 
 static void show_metrics_write(void *ctx, const char *text, size_t len)
 {
@@ -458,15 +445,18 @@ static const struct proc_entry sys_entries[] = {
 static const struct proc_table sys_table = {sys_entries, ARRAY_SIZE(sys_entries), PT_SYS};
 
 static const struct proc_entry root_entries[] = {
+    {.name = "bus", .mode = S_IFDIR | 0555, .kind = PK_DIR, .table = &proc_bus_table},
     {.name = "cmdline", .mode = S_IFREG | 0444, .show = show_cmdline},
     {.name = "cpuinfo", .mode = S_IFREG | 0444, .show = show_cpuinfo},
-    {.name = "diskstats", .mode = S_IFREG | 0444, .show = show_empty},
+    {.name = "diskstats", .mode = S_IFREG | 0444, .show = proc_show_diskstats},
     {.name = "filesystems", .mode = S_IFREG | 0444, .show = show_filesystems},
+    {.name = "interrupts", .mode = S_IFREG | 0444, .show = proc_show_interrupts},
     {.name = "loadavg", .mode = S_IFREG | 0444, .show = show_loadavg},
     {.name = "meminfo", .mode = S_IFREG | 0444, .show = show_meminfo},
     {.name = "metrics", .mode = S_IFREG | 0444, .show = show_metrics},
     {.name = "mounts", .mode = S_IFLNK | 0777, .readlink = readlink_mounts},
-    {.name = "partitions", .mode = S_IFREG | 0444, .show = show_partitions},
+    {.name = "net", .mode = S_IFDIR | 0555, .kind = PK_DIR, .table = &proc_net_table},
+    {.name = "partitions", .mode = S_IFREG | 0444, .show = proc_show_partitions},
     {.name = "self", .mode = S_IFLNK | 0777, .readlink = readlink_self},
     {.name = "stat", .mode = S_IFREG | 0444, .show = show_stat},
     {.name = "sys", .mode = S_IFDIR | 0555, .kind = PK_DIR, .table = &sys_table},

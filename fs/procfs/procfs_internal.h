@@ -99,6 +99,9 @@ struct proc_inode {
 #define PT_FD 6
 #define PT_FDINFO 7
 #define PT_PIDDIR 8 /* index 0: /proc/<pid>; 1: task/<tid> */
+#define PT_BUS 9
+#define PT_BUS_PCI 10
+#define PT_NET 11
 
 extern const struct proc_table proc_root_table;
 extern const struct proc_table proc_pid_table;
@@ -118,6 +121,13 @@ struct file *proc_fd_file(struct process *p, int fd);
 int proc_file_path(struct file *f, char *buf, size_t len);
 
 /* /proc/mounts text (pid_files.c). */
+/* Device listings from drivers (fs/procfs/devices.c). */
+extern const struct proc_table proc_bus_table;
+extern const struct proc_table proc_net_table;
+void proc_show_interrupts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_partitions(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_diskstats(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+
 void proc_show_mounts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
 
 /* Generated directories (pid.c). */

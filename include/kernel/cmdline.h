@@ -26,7 +26,12 @@ struct boot_options {
     const char *crash; /* crash=<kind>: deliberately fault (tests) */
     const char *shutdown; /* shutdown=poweroff|reboot once ready (tests) */
     u64 mem_limit; /* mem=<size>[KMG]: ignore RAM above this, 0 = all */
+    int virtio_mode; /* virtio=auto|legacy|modern: enum virtio_transport_mode */
+    int pci_mode; /* pci=on|off: BOOT_PCI_ON or BOOT_PCI_OFF (no enumeration) */
 };
+
+#define BOOT_PCI_ON 0
+#define BOOT_PCI_OFF 1
 
 /* Fills opts with defaults, then applies buf (split in place). Unknown keys
  * and bad values are logged with pr_warn and otherwise ignored. Returns the

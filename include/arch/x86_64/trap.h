@@ -46,6 +46,10 @@ int irq_register_isa(u8 irq, irq_handler_fn fn, void *ctx, const char *name);
 void irq_set_vector_handler(u8 vector, irq_handler_fn fn, void *ctx);
 u64 irq_count_total(void);
 
+/* /proc/interrupts (arch/x86_64/irq.c). */
+struct seq_buf;
+int irq_proc_interrupts(struct seq_buf *s, void *arg);
+
 /* Exception-fixup table: a fault at insn resumes at fixup. */
 struct ex_entry {
     u64 insn;
