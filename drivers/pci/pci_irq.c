@@ -3,10 +3,13 @@
  * GSI).
  *
  * INTx routing takes INTERRUPT_LINE as an ISA IRQ and maps it through the
- * ACPI overrides. That is right on QEMU's i440fx (the PIIX routes PIRQA-D
- * to IOAPIC inputs 5, 9, 10, 11 and SeaBIOS writes those numbers); on q35
- * the ICH9 wires PIRQs to IOAPIC inputs 16-23, which only the DSDT's _PRT
- * says (no AML interpreter here), so INTx is not usable there: use MSI-X. */
+ * ACPI overrides (there is no AML interpreter for _PRT). On QEMU's i440fx
+ * the PIIX routes PIRQA-D to ISA IRQs 5, 9, 10, 11, which SeaBIOS writes
+ * into the line, and the IOAPIC sees them on the same inputs. On q35 the
+ * ICH9 also routes each PIRQ to the ISA IRQ SeaBIOS chose (10 or 11, the
+ * line value), which reaches the IOAPIC input of that number, so the same
+ * rule works there (tested: pci-q35-intx); _PRT would give GSIs 16-23.
+ * MSI-X is the normal path on both. */
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/io.h>
 #include <arch/x86_64/platform.h>
