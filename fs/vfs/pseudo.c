@@ -84,6 +84,11 @@ int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap)
     return 0;
 }
 
+int seq_buf_puts(struct seq_buf *s, const char *str)
+{
+    return seq_buf_write(s, str, strlen(str));
+}
+
 int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 {
     va_list ap;
