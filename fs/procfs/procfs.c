@@ -76,8 +76,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
         err = -ENOMEM;
     }
     if (err) {
-        kfree(sb->buf);
-        kfree(sb);
+        seq_buf_free(sb);
         return err;
     }
     f->private = sb;
@@ -86,15 +85,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 
 static long proc_file_read(struct file *f, struct iobuf *buf, u64 *pos)
 {
-    struct seq_buf *sb = f->private;
-    if (*pos >= sb->len) {
-        return 0;
-    }
-    long n = iobuf_put(buf, sb->buf + *pos, sb->len - *pos);
-    if (n > 0) {
-        *pos += (u64)n;
-    }
-    return n;
+    return seq_buf_read(f->private, buf, pos);
 }
 
 static long proc_file_write(struct file *f, struct iobuf *buf, u64 *pos)
@@ -136,11 +127,7 @@ static long proc_file_write(struct file *f, struct iobuf *buf, u64 *pos)
 
 static void proc_file_release(struct file *f)
 {
-    struct seq_buf *sb = f->private;
-    if (sb) {
-        kfree(sb->buf);
-        kfree(sb);
-    }
+    seq_buf_free(f->private);
 }
 
 static const struct file_ops proc_file_fops = {
