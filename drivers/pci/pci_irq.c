@@ -103,6 +103,36 @@ int pci_enable_msix(struct pci_dev *d, unsigned nvec, pci_irq_fn fn, void *const
     return 0;
 }
 
+void pci_disable_msix(struct pci_dev *d)
+{
+    if (!d->msix_cap) {
+        return;
+    }
+    u32 table = pci_read32(d, d->msix_cap + PCI_MSIX_TABLE);
+    unsigned bir = table & PCI_MSIX_BIR_MASK;
+    u32 offset = table & ~PCI_MSIX_BIR_MASK;
+    u16 ctrl = pci_read16(d, d->msix_cap + PCI_MSIX_FLAGS);
+    pci_write16(d, d->msix_cap + PCI_MSIX_FLAGS, ctrl | PCI_MSIX_FLAGS_MASKALL);
+    volatile u8 *base = NULL;
+    if (bir < PCI_MAX_BARS &&
+        (u64)offset + (u64)d->msix_table_size * MSIX_ENTRY_SIZE <= d->bars[bir].size) {
+        base = pci_map_bar(d, bir);
+    }
+    for (unsigned i = 0; base && i < d->msix_table_size; i++) {
+        volatile u8 *e = base + offset + i * MSIX_ENTRY_SIZE;
+        if (!(mmio_read32(e + MSIX_ENTRY_CTRL) & MSIX_ENTRY_MASKED)) {
+            mmio_write32(e + MSIX_ENTRY_CTRL, MSIX_ENTRY_MASKED);
+            irq_free_vector((int)(mmio_read32(e + MSIX_ENTRY_DATA) & 0xff));
+        }
+    }
+    ctrl = pci_read16(d, d->msix_cap + PCI_MSIX_FLAGS);
+    pci_write16(d, d->msix_cap + PCI_MSIX_FLAGS,
+                ctrl & ~(PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL));
+    u16 cmd = pci_read16(d, PCI_COMMAND);
+    pci_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_INTX_DISABLE);
+    d->irq_mode = NULL;
+}
+
 int pci_enable_intx(struct pci_dev *d, pci_irq_fn fn, void *ctx, const char *name)
 {
     if (d->irq_pin == 0 || d->irq_line == 0 || d->irq_line == 0xff) {
