@@ -114,7 +114,8 @@ static unsigned tx_reclaim(struct vnet *vn)
 static void tx_done(struct virtio_queue *q)
 {
     struct vnet *vn = q->priv;
-    if (tx_reclaim(vn)) {
+    /* A failed device wakes its waiters: xmit now says -EIO. */
+    if (tx_reclaim(vn) || vn->vd->failed) {
         wake_up(&vn->tx_wq);
     }
 }
