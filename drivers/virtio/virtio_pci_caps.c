@@ -50,7 +50,7 @@ static u8 next_vendor_cap(const struct pci_dev *d, u8 cap)
 {
     u8 next = pci_read8(d, cap + 1) & 0xfc;
 
-    return next ? pci_find_cap(d, PCI_CAP_ID_VNDR, next) : 0;
+    return next ? pci_find_cap(d, PCI_CAP_ID_VNDR, cap) : 0;
 }
 
 int virtio_pci_parse_caps(const struct pci_dev *d, struct virtio_pci_caps *caps, char *why,
