@@ -1,12 +1,12 @@
 # virtio-net (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
 # net_arp on every transport: modern only, legacy only, transitional (auto
-# picks modern), transitional with virtio=legacy, MSI-X off (INTx), and two
-# NICs on two user networks. QEMU user networking answers ARP for its
-# gateway 10.0.2.2 even with restrict=on. net_hub_frames sends 10,000
-# frames from eth0 to eth1 over a QEMU hub, modern and legacy. Last, the
-# interfaces as user space sees them: /proc/net/dev and /proc/metrics
-# (checked with promtool).
+# picks modern), transitional with virtio=legacy, MSI-X off (INTx), two
+# NICs on two user networks, and on q35 a modern and a legacy NIC. QEMU
+# user networking answers ARP for its gateway 10.0.2.2 even with
+# restrict=on. net_hub_frames sends 10,000 frames from eth0 to eth1 over a
+# QEMU hub, modern and legacy. Last, the interfaces as user space sees
+# them: /proc/net/dev and /proc/metrics (checked with promtool).
 
 vnet_user() {
     echo "--qemu-arg=-netdev --qemu-arg=user,id=$1,restrict=on"
@@ -49,6 +49,19 @@ q --name virtio-net-two-nics --selftests --timeout 60 \
     $(vnet_user n0) $(vnet_user n1) \
     --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n0 \
     --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n1
+
+# q35 (PCIe, ECAM): one modern NIC with MSI-X and one legacy-only NIC on INTx.
+# shellcheck disable=SC2046
+q --name virtio-net-q35-mixed --selftests --timeout 60 \
+    --cmdline "console=ttyS0 test selftest=net_arp" \
+    --reject "KERNEL PANIC" --reject "virtio: virtio[0-9]+:" \
+    --expect "eth0: virtio-net at virtio0 \\(modern\\), MAC 52:54:00:12:34:56, link up" \
+    --expect "eth1: virtio-net at virtio1 \\(legacy\\), MAC 52:54:00:12:34:57, link up" \
+    --expect "net_arp: eth0: 10\\.0\\.2\\.2 is at 52:55:0a:00:02:02" \
+    --expect "net_arp: eth1: 10\\.0\\.2\\.2 is at 52:55:0a:00:02:02" \
+    --qemu-arg=-M --qemu-arg=q35 $(vnet_user n0) $(vnet_user n1) \
+    --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n0 \
+    --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n1,disable-modern=on,vectors=0
 
 vnet_hub() {
     local name=$1 opts=$2
