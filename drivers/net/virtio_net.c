@@ -355,6 +355,11 @@ static int virtio_net_probe(struct virtio_device *vd)
     return 0;
 
 fail_free:
+    /* Nothing is posted yet; the core keeps the rings of a failed device. */
+    for (unsigned i = 0; vd->queues && i < vd->nqueues; i++) {
+        vd->queues[i].done = NULL;
+        vd->queues[i].priv = NULL;
+    }
     vd->priv = NULL;
     free_vnet(vn);
     return r;
