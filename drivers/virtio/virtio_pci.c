@@ -19,6 +19,31 @@ extern const struct virtio_driver virtio_blk_driver __attribute__((weak));
 
 static unsigned virtio_count;
 
+/* Devices no driver took, reset, for virtio_pci_unbound(). */
+#define MAX_UNBOUND 8
+static struct virtio_pci *unbound[MAX_UNBOUND];
+static unsigned nunbound;
+
+struct virtio_pci *virtio_pci_unbound(u16 type)
+{
+    for (unsigned i = 0; i < nunbound; i++) {
+        if (unbound[i]->vd.device_type == type && !unbound[i]->vd.failed) {
+            return unbound[i];
+        }
+    }
+    return NULL;
+}
+
+void virtio_pci_begin(struct virtio_pci *vp)
+{
+    virtio_begin(&vp->vd);
+    /* A reset forgets the vectors; the one for queues goes with each
+     * queue_activate. */
+    if (vp->msix && !vp->set_config_vector(vp, VIRTIO_PCI_MSIX_CONFIG_VECTOR)) {
+        virtio_pci_fallback_intx(vp);
+    }
+}
+
 static const struct virtio_driver *find_driver(u16 type)
 {
     const struct virtio_driver *drivers[] = {&virtio_net_driver, &virtio_blk_driver};
@@ -103,11 +128,7 @@ static int setup_irq(struct virtio_pci *vp)
     if (d->msix_cap && pci_enable_msix(d, 2, msix_handler, ctx, vp->vd.name) == 0) {
         /* Legacy: enabling MSI-X moved the device config to 0x18. */
         vp->msix = true;
-        if (vp->set_config_vector(vp, VIRTIO_PCI_MSIX_CONFIG_VECTOR)) {
-            return 0;
-        }
-        virtio_pci_fallback_intx(vp);
-        return vp->vd.failed ? -ENODEV : 0;
+        return 0;
     }
     return use_intx(vp);
 }
@@ -184,8 +205,11 @@ static void probe_one(struct pci_dev *d)
     if (r < 0) {
         return;
     }
-    virtio_begin(&vp->vd);
     if (setup_irq(vp) < 0) {
+        return;
+    }
+    virtio_pci_begin(vp);
+    if (vp->vd.failed) {
         return;
     }
     pr_info("%s: %s, %s transport, %s\n", name, where, vp->vd.ops->name,
@@ -196,6 +220,9 @@ static void probe_one(struct pci_dev *d)
         pr_info("%s: no driver for %s devices\n", name, type_name(type));
         /* Left reset: it does nothing and raises nothing. */
         vp->vd.ops->reset(&vp->vd);
+        if (nunbound < MAX_UNBOUND) {
+            unbound[nunbound++] = vp;
+        }
         return;
     }
     r = drv->probe(&vp->vd);

@@ -45,12 +45,21 @@ static int parse_one(const struct pci_dev *d, u8 cap, u8 type, u8 cap_len,
     return 0;
 }
 
-/* The vendor capability after cap, or 0. */
-static u8 next_vendor_cap(const struct pci_dev *d, u8 cap)
+/* The first capability at or after pos (a list link), or 0. The list is
+ * walked here, not with pci_find_cap, to visit every vendor capability. */
+static u8 walk_from(const struct pci_dev *d, u8 pos, unsigned *steps)
 {
-    u8 next = pci_read8(d, cap + 1) & 0xfc;
-
-    return next ? pci_find_cap(d, PCI_CAP_ID_VNDR, next) : 0;
+    for (; *steps < 48; (*steps)++) {
+        pos &= 0xfc;
+        if (pos < 0x40) {
+            return 0;
+        }
+        if (pci_read8(d, pos) == PCI_CAP_ID_VNDR) {
+            return pos;
+        }
+        pos = pci_read8(d, pos + 1);
+    }
+    return 0;
 }
 
 int virtio_pci_parse_caps(const struct pci_dev *d, struct virtio_pci_caps *caps, char *why,
@@ -61,9 +70,11 @@ int virtio_pci_parse_caps(const struct pci_dev *d, struct virtio_pci_caps *caps,
     memset(caps, 0, sizeof(*caps));
     ksnprintf(why, why_len, "no modern interface");
     /* 48 capabilities fill configuration space: more is a looping list. */
-    unsigned seen = 0;
-    for (u8 cap = pci_find_cap(d, PCI_CAP_ID_VNDR, 0); cap && seen < 48;
-         cap = next_vendor_cap(d, cap), seen++) {
+    unsigned steps = 0;
+    u8 first =
+        (pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST) ? pci_read8(d, PCI_CAPABILITY_LIST) : 0;
+    for (u8 cap = walk_from(d, first, &steps); cap;
+         steps++, cap = walk_from(d, pci_read8(d, cap + 1), &steps)) {
         u8 cap_len = pci_read8(d, cap + VIRTIO_PCI_CAP_LEN);
         u8 type = pci_read8(d, cap + VIRTIO_PCI_CAP_CFG_TYPE);
         u8 bar = pci_read8(d, cap + VIRTIO_PCI_CAP_BAR);

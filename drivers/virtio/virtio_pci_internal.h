@@ -88,6 +88,14 @@ static inline struct virtio_pci *to_virtio_pci(struct virtio_device *vd)
 /* A queue vector the device would not take: MSI-X off, INTx from now on. */
 void virtio_pci_fallback_intx(struct virtio_pci *vp);
 
+/* Reset, ACKNOWLEDGE, DRIVER, and the config-change vector with MSI-X:
+ * the start of a probe. */
+void virtio_pci_begin(struct virtio_pci *vp);
+
+/* A device of type that no driver took (reset), or NULL; self-tests use
+ * it to drive a device through the core directly. */
+struct virtio_pci *virtio_pci_unbound(u16 type);
+
 /* Set up vp (pdev, vd.name filled) for one transport: 0 or -errno after
  * virtio_fail. */
 int virtio_pci_legacy_setup(struct virtio_pci *vp);
