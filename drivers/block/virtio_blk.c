@@ -7,6 +7,7 @@
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/list.h>
 #include <kernel/printk.h>
 
 /* Feature bits (virtio 1.x 5.2.3). */
@@ -44,6 +45,8 @@ struct vblk_req {
     struct vblk_outhdr hdr;
     u8 status;
     struct block_request *req;
+    struct list_head link; /* on vblk.inflight while listed */
+    bool listed;
 };
 
 struct vblk {
@@ -52,6 +55,9 @@ struct vblk {
     struct virtio_queue *q;
     u32 seg_size; /* bytes per data descriptor */
     bool flush;
+    /* Posted requests, so a device that fails still completes them. */
+    struct list_head inflight;
+    spinlock_t lock;
 };
 
 static int vblk_submit(struct block_device *bd, struct block_request *req)
@@ -88,11 +94,47 @@ static int vblk_submit(struct block_device *bd, struct block_request *req)
         bufs[n++] = (struct virtq_buf){req->buf_phys + off, len, req->op == BLOCK_READ};
     }
     bufs[n++] = (struct virtq_buf){virt_to_phys(&r->status), 1, true};
+    /* Listed first: the completion may come before add returns. */
+    u64 flags = spin_lock_irqsave(&vb->lock);
+    list_add_tail(&r->link, &vb->inflight);
+    r->listed = true;
+    spin_unlock_irqrestore(&vb->lock, flags);
     err = virtio_queue_add_wait(vb->q, bufs, n, r);
     if (err) {
+        bool mine;
+        flags = spin_lock_irqsave(&vb->lock);
+        mine = r->listed;
+        if (mine) {
+            list_del(&r->link);
+            r->listed = false;
+        }
+        spin_unlock_irqrestore(&vb->lock, flags);
+        if (!mine) {
+            return 0; /* the device failed meanwhile: completed with -EIO */
+        }
         kfree(r);
     }
     return err;
+}
+
+/* The device failed: what it still holds ends with -EIO. The requests'
+ * headers stay allocated, the device may still write their status. */
+static void vblk_fail_inflight(struct vblk *vb)
+{
+    for (;;) {
+        struct vblk_req *r = NULL;
+        u64 flags = spin_lock_irqsave(&vb->lock);
+        if (!list_empty(&vb->inflight)) {
+            r = list_first_entry(&vb->inflight, struct vblk_req, link);
+            list_del(&r->link);
+            r->listed = false;
+        }
+        spin_unlock_irqrestore(&vb->lock, flags);
+        if (!r) {
+            return;
+        }
+        block_complete(r->req, -EIO);
+    }
 }
 
 static void vblk_done(struct virtio_queue *q)
@@ -104,6 +146,10 @@ static void vblk_done(struct virtio_queue *q)
     while ((r = virtio_queue_get_used(q, &len)) != NULL) {
         struct block_request *req = r->req;
         u8 status = r->status;
+        u64 flags = spin_lock_irqsave(&vb->lock);
+        list_del(&r->link);
+        r->listed = false;
+        spin_unlock_irqrestore(&vb->lock, flags);
         kfree(r);
         if (status != VIRTIO_BLK_S_OK) {
             pr_warn("%s: I/O error: %s of %u bytes at sector %llu, status %u\n", vb->bd.name,
@@ -113,6 +159,9 @@ static void vblk_done(struct virtio_queue *q)
                     req->len, (unsigned long long)req->sector, status);
         }
         block_complete(req, status == VIRTIO_BLK_S_OK ? 0 : -EIO);
+    }
+    if (vb->vd->failed) {
+        vblk_fail_inflight(vb);
     }
 }
 
@@ -151,6 +200,8 @@ static int virtio_blk_probe(struct virtio_device *vd)
         return -ENOMEM;
     }
     vb->vd = vd;
+    vb->lock = (spinlock_t)SPINLOCK_INIT("virtio_blk");
+    list_init(&vb->inflight);
     vb->seg_size = VBLK_MAX_REQUEST;
     vb->flush = virtio_has_feature(vd, VIRTIO_BLK_F_FLUSH);
     if (virtio_has_feature(vd, VIRTIO_BLK_F_BLK_SIZE)) {
