@@ -1,8 +1,9 @@
 # virtio-blk (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
-# virtio-blk-modern, -legacy, -transitional, -forced-legacy: one 64 MiB disk
-# per boot, on each transport (disable-legacy=on, disable-modern=on, both
-# offered, both offered with virtio=legacy). In the guest: t_blk over the
+# virtio-blk-modern, -legacy, -transitional, -forced-legacy, -q35: one
+# 64 MiB disk per boot, on each transport (disable-legacy=on,
+# disable-modern=on, both offered, both offered with virtio=legacy, and a
+# transitional device on q35's PCI Express). In the guest: t_blk over the
 # whole disk; 64 MiB written with dd bs=64k and read back, with the request
 # and sector counts of /proc/diskstats matching what dd did; a copy of
 # BusyBox at an unaligned offset and md5sum of the disk. On the host, after
@@ -55,11 +56,12 @@ VBLK_COPY_OFF=1049000
 
 vblk_mode() {
     local name=$1 devopts=$2 extra=$3 transport=$4
+    shift 4 # the rest: extra QEMU arguments
     vblk_wanted "$name" || return
     local img=$OUT/$name.img log=$OUT/$name.log
     rm -f "$img" "$log"
     truncate -s 64M "$img"
-    q --name "$name" --cmdline "console=ttyS0 $extra" --timeout 300 --expect-exit 0 \
+    q --name "$name" --cmdline "console=ttyS0 $extra" --timeout 300 --expect-exit 0 "$@" \
         --qemu-arg=-drive --qemu-arg="if=none,id=d0,file=$img,format=raw,cache=unsafe" \
         --qemu-arg=-device --qemu-arg="virtio-blk-pci,drive=d0$devopts" \
         --expect "vda: virtio-blk at virtio[0-9]+ \\($transport\\), 131072 sectors \\(64 MiB\\), block size 512, flush" \
@@ -84,6 +86,7 @@ vblk_mode virtio-blk-modern ",disable-legacy=on" "" modern
 vblk_mode virtio-blk-legacy ",disable-modern=on" "" legacy
 vblk_mode virtio-blk-transitional "" "" modern
 vblk_mode virtio-blk-forced-legacy "" "virtio=legacy" legacy
+vblk_mode virtio-blk-q35 "" "" modern --qemu-arg=-M --qemu-arg=q35
 
 vblk_two_disks() {
     local name=virtio-blk-two-disks
