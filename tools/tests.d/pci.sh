@@ -65,3 +65,4 @@ q --name pci-msix --timeout 90 --selftests --cmdline "console=ttyS0 test selftes
 q --name pci-q35-intx --timeout 90 --selftests --cmdline "console=ttyS0 test selftest=pci_intx" \
     --qemu-arg=-M --qemu-arg=q35 --qemu-arg=-device --qemu-arg=e1000 \
     --expect 'e1000-test: INTx pin A line [0-9]+ -> GSI [0-9]+'
+rm -f "$pci_disk"

@@ -3,7 +3,8 @@
 # virtio-blk-modern, -legacy, -transitional, -forced-legacy, -q35: one
 # 64 MiB disk per boot, on each transport (disable-legacy=on,
 # disable-modern=on, both offered, both offered with virtio=legacy, and a
-# transitional device on q35's PCI Express). In the guest: t_blk over the
+# transitional device on q35's PCI Express), and a legacy device with a
+# 4-entry queue (virtio-blk-small-queue). In the guest: t_blk over the
 # whole disk; 64 MiB written with dd bs=64k and read back, with the request
 # and sector counts of /proc/diskstats matching what dd did; a copy of
 # BusyBox at an unaligned offset and md5sum of the disk. On the host, after
@@ -87,6 +88,9 @@ vblk_mode virtio-blk-legacy ",disable-modern=on" "" legacy
 vblk_mode virtio-blk-transitional "" "" modern
 vblk_mode virtio-blk-forced-legacy "" "virtio=legacy" legacy
 vblk_mode virtio-blk-q35 "" "" modern --qemu-arg=-M --qemu-arg=q35
+# A 4-entry ring holds one 3-descriptor request: every other request waits
+# for descriptors (backpressure), none may be lost or overwritten.
+vblk_mode virtio-blk-small-queue ",disable-modern=on,queue-size=4" "" legacy
 
 vblk_two_disks() {
     local name=virtio-blk-two-disks
