@@ -10,6 +10,8 @@
  * HUB_WINDOW unanswered so nothing overflows; every frame must arrive, in
  * order and intact, and the counters must agree. */
 #include <arch/x86_64/trap.h>
+#include <kernel/kmalloc.h>
+#include <kernel/page_alloc.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -225,6 +227,12 @@ SELFTEST(net_hub_frames)
     struct net_device_stats tx0, rx0, tx1, rx1;
     netdev_get_stats(tx, &tx0);
     netdev_get_stats(rx, &rx0);
+    /* Sustained traffic must not leak: rx buffers are recycled and tx
+     * buffers reclaimed, so the heap and free pages end where they began. */
+    struct kmalloc_stats heap0, heap1;
+    struct page_stats pages0, pages1;
+    kmalloc_get_stats(&heap0);
+    page_alloc_stats(&pages0);
     netdev_set_rx_handler(rx, hub_rx, NULL);
     u64 seed = 0x6b696c6e6e6574ull;
     u64 t0 = clock_monotonic_ns();
@@ -260,6 +268,8 @@ SELFTEST(net_hub_frames)
     u64 ns = clock_monotonic_ns() - t0;
     u64 irqs = irq_count_total() - irq0;
     netdev_set_rx_handler(rx, NULL, NULL);
+    kmalloc_get_stats(&heap1);
+    page_alloc_stats(&pages1);
     netdev_get_stats(tx, &tx1);
     netdev_get_stats(rx, &rx1);
 
@@ -280,6 +290,10 @@ SELFTEST(net_hub_frames)
              (unsigned long long)(rx1.rx_bytes - rx0.rx_bytes));
     ST_CHECK(tx1.tx_dropped == tx0.tx_dropped && rx1.rx_errors == rx0.rx_errors,
              "drops or errors during the run");
+    ST_CHECK(heap1.bytes_in_use == heap0.bytes_in_use && pages1.free_pages == pages0.free_pages,
+             "leak: heap %llu -> %llu bytes, free pages %llu -> %llu",
+             (unsigned long long)heap0.bytes_in_use, (unsigned long long)heap1.bytes_in_use,
+             (unsigned long long)pages0.free_pages, (unsigned long long)pages1.free_pages);
     u64 ms = ns / NSEC_PER_MSEC ? ns / NSEC_PER_MSEC : 1;
     u64 per100 = irqs * 100 / HUB_FRAMES;
     printk(LOG_INFO,
