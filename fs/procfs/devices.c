@@ -1,48 +1,42 @@
 /* Device listings that drivers generate: /proc/bus/pci/devices,
  * /proc/net/dev, /proc/interrupts, /proc/partitions, /proc/diskstats.
- * Each driver writes its text into a struct seq_buf (fs/pseudo.h); this
- * file copies it into the procfs snapshot. */
+ * Each driver writes its text into the procfs snapshot (a struct seq_buf). */
 #include "procfs_internal.h"
 
 #include <arch/x86_64/trap.h>
 #include <drivers/block.h>
 #include <drivers/pci.h>
 #include <fs/pseudo.h>
-#include <kernel/kmalloc.h>
 #include <net/netdev.h>
 
-static void show_from(struct seqbuf *sb, pseudo_show_fn fn)
+static void show_from(struct seq_buf *sb, pseudo_show_fn fn)
 {
-    struct seq_buf s = {0};
-    if (fn(&s, NULL) < 0 || s.overflow) {
-        sb->failed = true;
-    } else if (s.len) {
-        seq_write(sb, s.buf, s.len);
+    if (fn(sb, NULL) < 0) {
+        sb->overflow = true;
     }
-    kfree(s.buf);
 }
 
-static void show_pci_devices(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pci_devices(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     show_from(sb, pci_proc_devices);
 }
 
-static void show_net_dev(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_net_dev(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     show_from(sb, netdev_proc_dev);
 }
 
-void proc_show_interrupts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+void proc_show_interrupts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     show_from(sb, irq_proc_interrupts);
 }
 
-void proc_show_partitions(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+void proc_show_partitions(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     show_from(sb, block_proc_partitions);
 }
 
-void proc_show_diskstats(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+void proc_show_diskstats(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     show_from(sb, block_proc_diskstats);
 }

@@ -46,7 +46,7 @@ static int get_link_fd(struct process *p, const struct proc_inode *pi, struct de
     return 0;
 }
 
-static void show_fdinfo(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_fdinfo(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     struct file *f = proc_fd_file(p, pi->fd);
     if (!f) {
@@ -58,8 +58,9 @@ static void show_fdinfo(struct seqbuf *sb, struct process *p, const struct proc_
         flags |= O_CLOEXEC;
     }
     struct mount *m = f->dentry->sb->mount;
-    seq_printf(sb, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n", (unsigned long long)f->pos,
-               flags, m ? m->id : 0, (unsigned long long)f->inode->ino);
+    seq_buf_printf(sb, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%u\nino:\t%llu\n",
+                   (unsigned long long)f->pos, flags, m ? m->id : 0,
+                   (unsigned long long)f->inode->ino);
 }
 
 const struct proc_entry proc_fd_link_entry = {

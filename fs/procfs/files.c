@@ -60,20 +60,20 @@ static void cpu_times(struct cpu_times *t)
     spin_unlock_irqrestore(&proc_lock, flags);
 }
 
-static void show_uptime(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_uptime(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
     struct cpu_times t;
     cpu_times(&t);
     u64 up = clock_monotonic_ns();
-    seq_printf(sb, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(up / NSEC_PER_SEC),
-               (unsigned long long)(up % NSEC_PER_SEC / 10000000),
-               (unsigned long long)(t.idle / NSEC_PER_SEC),
-               (unsigned long long)(t.idle % NSEC_PER_SEC / 10000000));
+    seq_buf_printf(sb, "%llu.%02llu %llu.%02llu\n", (unsigned long long)(up / NSEC_PER_SEC),
+                   (unsigned long long)(up % NSEC_PER_SEC / 10000000),
+                   (unsigned long long)(t.idle / NSEC_PER_SEC),
+                   (unsigned long long)(t.idle % NSEC_PER_SEC / 10000000));
 }
 
-static void show_stat(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_stat(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
@@ -89,14 +89,14 @@ static void show_stat(struct seqbuf *sb, struct process *p, const struct proc_in
     u64 up = clock_monotonic_ns() / NSEC_PER_SEC;
     unsigned long long u = to_ticks(t.user), s = to_ticks(t.system), i = to_ticks(t.idle);
     /* user nice system idle iowait irq softirq steal guest guest_nice */
-    seq_printf(sb, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\ncpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n", u, s,
-               i, u, s, i);
+    seq_buf_printf(sb, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\ncpu0 %llu 0 %llu %llu 0 0 0 0 0 0\n", u,
+                   s, i, u, s, i);
     /* Per-IRQ counts are not kept: the total only. */
-    seq_printf(sb, "intr %llu\nctxt %llu\nbtime %llu\nprocesses %llu\n",
-               (unsigned long long)irq_count_total(), (unsigned long long)ss.context_switches,
-               (unsigned long long)(sec - up), (unsigned long long)ps.forks_total);
-    seq_printf(sb, "procs_running %u\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
-               ps.running ? ps.running : 1);
+    seq_buf_printf(sb, "intr %llu\nctxt %llu\nbtime %llu\nprocesses %llu\n",
+                   (unsigned long long)irq_count_total(), (unsigned long long)ss.context_switches,
+                   (unsigned long long)(sec - up), (unsigned long long)ps.forks_total);
+    seq_buf_printf(sb, "procs_running %u\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
+                   ps.running ? ps.running : 1);
 }
 
 /* The highest pid in use (Linux shows the last one handed out). */
@@ -114,25 +114,26 @@ static int last_pid(void)
     return best;
 }
 
-static void show_loadavg(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_loadavg(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
     struct process_stats ps;
     process_get_stats(&ps);
     /* Load averages are not computed yet. */
-    seq_printf(sb, "0.00 0.00 0.00 %u/%u %d\n", ps.running ? ps.running : 1, ps.total, last_pid());
+    seq_buf_printf(sb, "0.00 0.00 0.00 %u/%u %d\n", ps.running ? ps.running : 1, ps.total,
+                   last_pid());
 }
 
 /* ---- memory ---- */
 
-static void meminfo_kb(struct seqbuf *sb, const char *name, u64 kb)
+static void meminfo_kb(struct seq_buf *sb, const char *name, u64 kb)
 {
     /* Linux: the name padded to 16 columns, the value to 8. */
-    seq_printf(sb, "%-16s%8llu kB\n", name, (unsigned long long)kb);
+    seq_buf_printf(sb, "%-16s%8llu kB\n", name, (unsigned long long)kb);
 }
 
-static void show_meminfo(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_meminfo(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
@@ -183,31 +184,31 @@ static void show_meminfo(struct seqbuf *sb, struct process *p, const struct proc
     for (size_t k = 0; k < ARRAY_SIZE(zero_block3); k++) {
         meminfo_kb(sb, zero_block3[k], 0);
     }
-    seq_puts(sb, "HardwareCorrupted:     0 kB\n"); /* Linux: "%5lu kB" */
+    seq_buf_puts(sb, "HardwareCorrupted:     0 kB\n"); /* Linux: "%5lu kB" */
     for (size_t k = 0; k < ARRAY_SIZE(zero_block4); k++) {
         meminfo_kb(sb, zero_block4[k], 0);
     }
-    seq_puts(sb, "HugePages_Total:       0\nHugePages_Free:        0\n"
-                 "HugePages_Rsvd:        0\nHugePages_Surp:        0\n");
+    seq_buf_puts(sb, "HugePages_Total:       0\nHugePages_Free:        0\n"
+                     "HugePages_Rsvd:        0\nHugePages_Surp:        0\n");
     meminfo_kb(sb, "Hugepagesize:", 2048);
     meminfo_kb(sb, "Hugetlb:", 0);
 }
 
 /* ---- system ---- */
 
-static void show_version(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_version(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
-    seq_puts(sb, "Linux version 6.1.0-kiln (kiln@kiln) (gcc version " __VERSION__
-                 ") #1 SMP PREEMPT Kiln 0.1.0\n");
+    seq_buf_puts(sb, "Linux version 6.1.0-kiln (kiln@kiln) (gcc version " __VERSION__
+                     ") #1 SMP PREEMPT Kiln 0.1.0\n");
 }
 
-static void show_cmdline(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_cmdline(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
-    seq_printf(sb, "%s\n", boot_info.cmdline);
+    seq_buf_printf(sb, "%s\n", boot_info.cmdline);
 }
 
 /* CPUID feature bits under their /proc/cpuinfo names (a common subset). */
@@ -282,7 +283,7 @@ static const struct cpu_flag cpu_flags[] = {
     {7, 1, 22, "rdpid"},
 };
 
-static void show_cpuinfo(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_cpuinfo(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
@@ -312,42 +313,42 @@ static void show_cpuinfo(struct seqbuf *sb, struct process *p, const struct proc
         brand++;
     }
     u64 khz = clock_tsc_hz() / 1000;
-    seq_printf(sb, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
-               cpu_features.vendor, family, model);
-    seq_printf(sb, "model name\t: %s\nstepping\t: %u\n", brand, sig & 0xf);
-    seq_printf(sb, "cpu MHz\t\t: %llu.%03llu\n", (unsigned long long)(khz / 1000),
-               (unsigned long long)(khz % 1000));
-    seq_puts(sb, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
-                 "apicid\t\t: 0\ninitial apicid\t: 0\nfpu\t\t: yes\nfpu_exception\t: yes\n");
-    seq_printf(sb, "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:", max_leaf);
+    seq_buf_printf(sb, "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
+                   cpu_features.vendor, family, model);
+    seq_buf_printf(sb, "model name\t: %s\nstepping\t: %u\n", brand, sig & 0xf);
+    seq_buf_printf(sb, "cpu MHz\t\t: %llu.%03llu\n", (unsigned long long)(khz / 1000),
+                   (unsigned long long)(khz % 1000));
+    seq_buf_puts(sb, "physical id\t: 0\nsiblings\t: 1\ncore id\t\t: 0\ncpu cores\t: 1\n"
+                     "apicid\t\t: 0\ninitial apicid\t: 0\nfpu\t\t: yes\nfpu_exception\t: yes\n");
+    seq_buf_printf(sb, "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:", max_leaf);
     for (size_t k = 0; k < ARRAY_SIZE(cpu_flags); k++) {
         const struct cpu_flag *f = &cpu_flags[k];
         int row = f->leaf == 1 ? 0 : f->leaf == 7 ? 1 : 2;
         if (regs[row][f->reg] & (1u << f->bit)) {
-            seq_printf(sb, " %s", f->name);
+            seq_buf_printf(sb, " %s", f->name);
         }
     }
     /* bogomips: Linux reports twice the clock in MHz. */
-    seq_printf(sb, "\nbogomips\t: %llu.%02llu\nclflush size\t: 64\ncache_alignment\t: 64\n",
-               (unsigned long long)(khz * 2 / 1000), (unsigned long long)(khz * 2 % 1000 / 10));
-    seq_puts(sb, "address sizes\t: 48 bits physical, 48 bits virtual\npower management:\n\n");
+    seq_buf_printf(sb, "\nbogomips\t: %llu.%02llu\nclflush size\t: 64\ncache_alignment\t: 64\n",
+                   (unsigned long long)(khz * 2 / 1000), (unsigned long long)(khz * 2 % 1000 / 10));
+    seq_buf_puts(sb, "address sizes\t: 48 bits physical, 48 bits virtual\npower management:\n\n");
 }
 
-static void show_filesystems(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_filesystems(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
-    seq_puts(sb, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
+    seq_buf_puts(sb, "nodev\tsysfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
 }
 
 /* No block devices yet: Linux's text for none. */
 
 static void show_metrics_write(void *ctx, const char *text, size_t len)
 {
-    seq_write(ctx, text, len);
+    seq_buf_write(ctx, text, len);
 }
 
-static void show_metrics(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_metrics(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
@@ -399,11 +400,11 @@ static int readlink_mounts(struct process *unused, const struct proc_inode *pi, 
 
 /* ---- /proc/sys ---- */
 
-static void show_hostname(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_hostname(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
-    seq_printf(sb, "%s\n", kernel_hostname());
+    seq_buf_printf(sb, "%s\n", kernel_hostname());
 }
 
 /* Linux's proc_dostring (strict mode): a write at pos keeps the first pos
@@ -425,11 +426,11 @@ static long write_hostname(struct process *p, const char *buf, size_t len, u64 p
     return r < 0 ? r : (long)len;
 }
 
-static void show_pid_max(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_max(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
-    seq_printf(sb, "%d\n", PID_MAX);
+    seq_buf_printf(sb, "%d\n", PID_MAX);
 }
 
 static const struct proc_entry sys_kernel_entries[] = {

@@ -132,7 +132,7 @@ static int popcount64(u64 v)
 
 /* ---- stat, statm, status ---- */
 
-static void show_pid_stat(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_stat(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     const struct mm *mm = p->mm;
@@ -147,11 +147,11 @@ static void show_pid_stat(struct seqbuf *sb, struct process *p, const struct pro
     /* (1)-(13): pid comm state ppid pgrp session tty_nr tpgid flags
      * minflt cminflt majflt cmajflt. No controlling terminal is tracked
      * yet: tty_nr 0, tpgid -1. */
-    seq_printf(sb, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", p->pid, p->comm, state, ppid, p->pgid,
-               p->sid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0));
+    seq_buf_printf(sb, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", p->pid, p->comm, state, ppid,
+                   p->pgid, p->sid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0));
     /* (14)-(22): utime stime cutime cstime priority nice num_threads
      * itrealvalue starttime */
-    seq_printf(
+    seq_buf_printf(
         sb, "%llu %llu %llu %llu 20 0 1 0 %llu ", (unsigned long long)to_ticks(p->utime_ns),
         (unsigned long long)to_ticks(p->stime_ns), (unsigned long long)to_ticks(p->cutime_ns),
         (unsigned long long)to_ticks(p->cstime_ns), (unsigned long long)to_ticks(p->start_ns));
@@ -160,62 +160,63 @@ static void show_pid_stat(struct seqbuf *sb, struct process *p, const struct pro
     vals[0] = u.size;
     vals[1] = mm ? mm->rss_pages : 0;
     vals[2] = p->rlimits[RLIMIT_RSS].cur;
-    seq_printf(sb, "%llu %llu %llu %llu %llu %llu 0 0 ", vals[0], vals[1], vals[2],
-               (unsigned long long)(mm ? u.start_code : 0),
-               (unsigned long long)(mm ? u.end_code : 0),
-               (unsigned long long)(mm ? mm->stack_top : 0));
+    seq_buf_printf(sb, "%llu %llu %llu %llu %llu %llu 0 0 ", vals[0], vals[1], vals[2],
+                   (unsigned long long)(mm ? u.start_code : 0),
+                   (unsigned long long)(mm ? u.end_code : 0),
+                   (unsigned long long)(mm ? mm->stack_top : 0));
     /* (31)-(44): signal blocked sigignore sigcatch wchan nswap cnswap
      * exit_signal processor rt_priority policy delayacct_blkio_ticks
      * guest_time cguest_time */
-    seq_printf(sb, "%llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 ",
-               (unsigned long long)(p->sig.pending & 0x7fffffffull),
-               (unsigned long long)(p->sig.blocked & 0x7fffffffull),
-               (unsigned long long)(ign & 0x7fffffffull),
-               (unsigned long long)(cgt & 0x7fffffffull));
+    seq_buf_printf(sb, "%llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 ",
+                   (unsigned long long)(p->sig.pending & 0x7fffffffull),
+                   (unsigned long long)(p->sig.blocked & 0x7fffffffull),
+                   (unsigned long long)(ign & 0x7fffffffull),
+                   (unsigned long long)(cgt & 0x7fffffffull));
     /* (45)-(52): start_data end_data start_brk arg_start arg_end
      * env_start env_end exit_code */
     if (mm) {
-        seq_printf(sb, "%llu %llu %llu %llu %llu %llu %llu ", (unsigned long long)u.start_data,
-                   (unsigned long long)u.end_data, (unsigned long long)mm->brk_start,
-                   (unsigned long long)mm->arg_start, (unsigned long long)mm->arg_end,
-                   (unsigned long long)mm->env_start, (unsigned long long)mm->env_end);
+        seq_buf_printf(sb, "%llu %llu %llu %llu %llu %llu %llu ", (unsigned long long)u.start_data,
+                       (unsigned long long)u.end_data, (unsigned long long)mm->brk_start,
+                       (unsigned long long)mm->arg_start, (unsigned long long)mm->arg_end,
+                       (unsigned long long)mm->env_start, (unsigned long long)mm->env_end);
     } else {
-        seq_puts(sb, "0 0 0 0 0 0 0 ");
+        seq_buf_puts(sb, "0 0 0 0 0 0 0 ");
     }
-    seq_printf(sb, "%d\n", state == 'Z' ? p->exit_status : 0);
+    seq_buf_printf(sb, "%d\n", state == 'Z' ? p->exit_status : 0);
 }
 
-static void show_pid_statm(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_statm(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     struct vm_usage u;
     vm_usage(p->mm, &u);
     /* size resident shared text lib data dt, in pages */
-    seq_printf(sb, "%llu %llu 0 %llu 0 %llu 0\n", (unsigned long long)(u.size >> 12),
-               (unsigned long long)(p->mm ? p->mm->rss_pages : 0),
-               (unsigned long long)(u.exe >> 12), (unsigned long long)((u.data + u.stack) >> 12));
+    seq_buf_printf(sb, "%llu %llu 0 %llu 0 %llu 0\n", (unsigned long long)(u.size >> 12),
+                   (unsigned long long)(p->mm ? p->mm->rss_pages : 0),
+                   (unsigned long long)(u.exe >> 12),
+                   (unsigned long long)((u.data + u.stack) >> 12));
 }
 
 /* comm with Linux's escapes for status (backslash and newline). */
-static void put_escaped_comm(struct seqbuf *sb, const char *s)
+static void put_escaped_comm(struct seq_buf *sb, const char *s)
 {
     for (; *s; s++) {
         if (*s == '\\') {
-            seq_puts(sb, "\\\\");
+            seq_buf_puts(sb, "\\\\");
         } else if (*s == '\n') {
-            seq_puts(sb, "\\n");
+            seq_buf_puts(sb, "\\n");
         } else {
-            seq_write(sb, s, 1);
+            seq_buf_write(sb, s, 1);
         }
     }
 }
 
-static void show_kb(struct seqbuf *sb, const char *name, u64 bytes)
+static void show_kb(struct seq_buf *sb, const char *name, u64 bytes)
 {
-    seq_printf(sb, "%s\t%8llu kB\n", name, (unsigned long long)(bytes >> 10));
+    seq_buf_printf(sb, "%s\t%8llu kB\n", name, (unsigned long long)(bytes >> 10));
 }
 
-static void show_pid_status(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_status(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     const struct cred *c = &p->cred;
@@ -223,21 +224,21 @@ static void show_pid_status(struct seqbuf *sb, struct process *p, const struct p
     u64 ign, cgt;
     sig_masks(p, &ign, &cgt);
 
-    seq_puts(sb, "Name:\t");
+    seq_buf_puts(sb, "Name:\t");
     put_escaped_comm(sb, p->comm);
-    seq_printf(sb, "\nUmask:\t%04o\n", p->fs ? p->fs->umask : 022);
-    seq_printf(sb, "State:\t%s\n", state_name(state_char(p)));
-    seq_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->pid, p->pid,
-               ppid);
-    seq_printf(sb, "Uid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid, c->suid, c->fsuid);
-    seq_printf(sb, "Gid:\t%u\t%u\t%u\t%u\n", c->gid, c->egid, c->sgid, c->fsgid);
-    seq_printf(sb, "FDSize:\t%u\nGroups:\t", p->files ? p->files->cap : 0);
+    seq_buf_printf(sb, "\nUmask:\t%04o\n", p->fs ? p->fs->umask : 022);
+    seq_buf_printf(sb, "State:\t%s\n", state_name(state_char(p)));
+    seq_buf_printf(sb, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", p->pid, p->pid,
+                   ppid);
+    seq_buf_printf(sb, "Uid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid, c->suid, c->fsuid);
+    seq_buf_printf(sb, "Gid:\t%u\t%u\t%u\t%u\n", c->gid, c->egid, c->sgid, c->fsgid);
+    seq_buf_printf(sb, "FDSize:\t%u\nGroups:\t", p->files ? p->files->cap : 0);
     for (u32 i = 0; i < c->ngroups; i++) {
-        seq_printf(sb, i ? " %u" : "%u", c->groups[i]);
+        seq_buf_printf(sb, i ? " %u" : "%u", c->groups[i]);
     }
     /* Linux ends the list with a space, even an empty one. */
-    seq_printf(sb, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid, p->pid, p->pgid,
-               p->sid);
+    seq_buf_printf(sb, " \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid, p->pid,
+                   p->pgid, p->sid);
     if (p->mm) {
         struct vm_usage u;
         vm_usage(p->mm, &u);
@@ -260,30 +261,30 @@ static void show_pid_status(struct seqbuf *sb, struct process *p, const struct p
         show_kb(sb, "VmSwap:", 0);
         show_kb(sb, "HugetlbPages:", 0);
     }
-    seq_puts(sb, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n");
-    seq_printf(sb, "SigQ:\t%d/%llu\n", popcount64(p->sig.pending),
-               (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].cur);
-    seq_printf(sb, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)p->sig.pending,
-               (unsigned long long)0);
-    seq_printf(sb, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-               (unsigned long long)p->sig.blocked, (unsigned long long)ign,
-               (unsigned long long)cgt);
+    seq_buf_puts(sb, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n");
+    seq_buf_printf(sb, "SigQ:\t%d/%llu\n", popcount64(p->sig.pending),
+                   (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].cur);
+    seq_buf_printf(sb, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)p->sig.pending,
+                   (unsigned long long)0);
+    seq_buf_printf(sb, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
+                   (unsigned long long)p->sig.blocked, (unsigned long long)ign,
+                   (unsigned long long)cgt);
     /* No capabilities: root may do everything, others nothing extra. */
     unsigned long long caps = c->euid == 0 ? CAP_FULL : 0;
-    seq_printf(sb, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ull, caps, caps);
-    seq_printf(sb, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL, 0ull);
-    seq_puts(sb, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
-    seq_puts(sb, "Speculation_Store_Bypass:\tvulnerable\n"
-                 "SpeculationIndirectBranch:\talways enabled\n");
-    seq_puts(sb, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
-    seq_puts(sb, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
-    seq_printf(sb, "voluntary_ctxt_switches:\t%llu\nnonvoluntary_ctxt_switches:\t0\n",
-               (unsigned long long)(p->thread ? p->thread->switches : 0));
+    seq_buf_printf(sb, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\n", 0ull, caps, caps);
+    seq_buf_printf(sb, "CapBnd:\t%016llx\nCapAmb:\t%016llx\n", CAP_FULL, 0ull);
+    seq_buf_puts(sb, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+    seq_buf_puts(sb, "Speculation_Store_Bypass:\tvulnerable\n"
+                     "SpeculationIndirectBranch:\talways enabled\n");
+    seq_buf_puts(sb, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
+    seq_buf_puts(sb, "Mems_allowed:\t1\nMems_allowed_list:\t0\n");
+    seq_buf_printf(sb, "voluntary_ctxt_switches:\t%llu\nnonvoluntary_ctxt_switches:\t0\n",
+                   (unsigned long long)(p->thread ? p->thread->switches : 0));
 }
 
 /* ---- cmdline, environ, comm ---- */
 
-static void show_user_range(struct seqbuf *sb, struct process *p, u64 start, u64 end)
+static void show_user_range(struct seq_buf *sb, struct process *p, u64 start, u64 end)
 {
     if (!p->mm || end <= start) {
         return;
@@ -291,15 +292,15 @@ static void show_user_range(struct seqbuf *sb, struct process *p, u64 start, u64
     size_t len = MIN(end - start, 65536);
     char *tmp = kmalloc(len);
     if (!tmp) {
-        sb->failed = true;
+        sb->overflow = true;
         return;
     }
     size_t got = mm_read(p->mm, start, tmp, len);
-    seq_write(sb, tmp, got);
+    seq_buf_write(sb, tmp, got);
     kfree(tmp);
 }
 
-static void show_pid_cmdline(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_cmdline(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     if (p->mm) {
@@ -307,7 +308,7 @@ static void show_pid_cmdline(struct seqbuf *sb, struct process *p, const struct 
     }
 }
 
-static void show_pid_environ(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_environ(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     if (p->mm) {
@@ -315,10 +316,10 @@ static void show_pid_environ(struct seqbuf *sb, struct process *p, const struct 
     }
 }
 
-static void show_pid_comm(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_comm(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
-    seq_printf(sb, "%s\n", p->comm);
+    seq_buf_printf(sb, "%s\n", p->comm);
 }
 
 /* Like Linux: the first 15 bytes written become the name (a newline
@@ -338,7 +339,7 @@ static long write_pid_comm(struct process *p, const char *buf, size_t len, u64 p
 /* ---- maps, mounts, limits ---- */
 
 /* The maps line of v (also the first line of its smaps record). */
-static void show_vma_line(struct seqbuf *sb, const struct vma *v)
+static void show_vma_line(struct seq_buf *sb, const struct vma *v)
 {
     char path[256] = "";
     u32 minor = 0;
@@ -360,19 +361,19 @@ static void show_vma_line(struct seqbuf *sb, const struct vma *v)
                       (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
                       (v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & MAP_SHARED) ? 's' : 'p',
                       (unsigned long long)(v->pgoff << 12), minor, (unsigned long long)ino);
-    seq_write(sb, line, (size_t)n);
+    seq_buf_write(sb, line, (size_t)n);
     if (path[0]) {
         /* Linux pads the name out to a fixed column. */
         for (; n < MAPS_NAME_PAD; n++) {
-            seq_write(sb, " ", 1);
+            seq_buf_write(sb, " ", 1);
         }
-        seq_puts(sb, " ");
-        seq_puts(sb, path);
+        seq_buf_puts(sb, " ");
+        seq_buf_puts(sb, path);
     }
-    seq_puts(sb, "\n");
+    seq_buf_puts(sb, "\n");
 }
 
-static void show_pid_maps(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_maps(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     if (!p->mm) {
@@ -421,12 +422,12 @@ static void count_vma_pages(struct mm *mm, const struct vma *v, struct vma_pages
     }
 }
 
-static void smaps_kb(struct seqbuf *sb, const char *name, u64 bytes)
+static void smaps_kb(struct seq_buf *sb, const char *name, u64 bytes)
 {
-    seq_printf(sb, "%-16s%8llu kB\n", name, (unsigned long long)(bytes >> 10));
+    seq_buf_printf(sb, "%-16s%8llu kB\n", name, (unsigned long long)(bytes >> 10));
 }
 
-static void show_pid_smaps(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_smaps(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
     if (!p->mm) {
@@ -460,26 +461,26 @@ static void show_pid_smaps(struct seqbuf *sb, struct process *p, const struct pr
             smaps_kb(sb, zero[k], 0);
         }
         bool shared = v->flags & MAP_SHARED;
-        seq_printf(sb, "THPeligible:    0\nVmFlags: %s%s%s%smr mw me %s%s%s\n",
-                   (v->prot & PROT_READ) ? "rd " : "", (v->prot & PROT_WRITE) ? "wr " : "",
-                   (v->prot & PROT_EXEC) ? "ex " : "", shared ? "sh " : "", shared ? "ms " : "",
-                   (v->flags & VMA_STACK) ? "gd " : "",
-                   !shared && (v->prot & PROT_WRITE) ? "ac " : "");
+        seq_buf_printf(sb, "THPeligible:    0\nVmFlags: %s%s%s%smr mw me %s%s%s\n",
+                       (v->prot & PROT_READ) ? "rd " : "", (v->prot & PROT_WRITE) ? "wr " : "",
+                       (v->prot & PROT_EXEC) ? "ex " : "", shared ? "sh " : "", shared ? "ms " : "",
+                       (v->flags & VMA_STACK) ? "gd " : "",
+                       !shared && (v->prot & PROT_WRITE) ? "ac " : "");
     }
 }
 
-void proc_show_mounts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+void proc_show_mounts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)p;
     (void)pi;
     size_t need = vfs_format_mounts(NULL, 0);
     char *tmp = kmalloc(need + 1);
     if (!tmp) {
-        sb->failed = true;
+        sb->overflow = true;
         return;
     }
     size_t got = vfs_format_mounts(tmp, need + 1);
-    seq_write(sb, tmp, MIN(got, need));
+    seq_buf_write(sb, tmp, MIN(got, need));
     kfree(tmp);
 }
 
@@ -496,7 +497,7 @@ static const struct {
     {"Max realtime priority", NULL}, {"Max realtime timeout", "us"},
 };
 
-static void show_limit(struct seqbuf *sb, u64 v, const char *fmt_end)
+static void show_limit(struct seq_buf *sb, u64 v, const char *fmt_end)
 {
     char num[24];
     if (v == RLIM_INFINITY) {
@@ -504,21 +505,21 @@ static void show_limit(struct seqbuf *sb, u64 v, const char *fmt_end)
     } else {
         ksnprintf(num, sizeof(num), "%llu", (unsigned long long)v);
     }
-    seq_printf(sb, "%-20s%s", num, fmt_end);
+    seq_buf_printf(sb, "%-20s%s", num, fmt_end);
 }
 
-static void show_pid_limits(struct seqbuf *sb, struct process *p, const struct proc_inode *pi)
+static void show_pid_limits(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
 {
     (void)pi;
-    seq_printf(sb, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    seq_buf_printf(sb, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
     for (int i = 0; i < RLIMIT_COUNT; i++) {
-        seq_printf(sb, "%-25s ", limit_names[i].name);
+        seq_buf_printf(sb, "%-25s ", limit_names[i].name);
         show_limit(sb, p->rlimits[i].cur, " ");
         show_limit(sb, p->rlimits[i].max, " ");
         if (limit_names[i].unit) {
-            seq_printf(sb, "%-10s", limit_names[i].unit);
+            seq_buf_printf(sb, "%-10s", limit_names[i].unit);
         }
-        seq_puts(sb, "\n");
+        seq_buf_puts(sb, "\n");
     }
 }
 

@@ -13,48 +13,6 @@
 
 #define WRITE_MAX 4096 /* longest write a generated file accepts at once */
 
-void seq_write(struct seqbuf *sb, const void *data, size_t len)
-{
-    if (sb->failed) {
-        return;
-    }
-    if (sb->len + len > sb->cap) {
-        size_t cap = sb->cap ? sb->cap : 256;
-        while (cap < sb->len + len) {
-            cap *= 2;
-        }
-        char *nb = kmalloc(cap);
-        if (!nb) {
-            sb->failed = true;
-            return;
-        }
-        memcpy(nb, sb->buf, sb->len);
-        kfree(sb->buf);
-        sb->buf = nb;
-        sb->cap = cap;
-    }
-    memcpy(sb->buf + sb->len, data, len);
-    sb->len += len;
-}
-
-void seq_puts(struct seqbuf *sb, const char *s)
-{
-    seq_write(sb, s, strlen(s));
-}
-
-void seq_printf(struct seqbuf *sb, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    seq_write(sb, line, MIN((size_t)n, sizeof(line) - 1));
-}
-
 struct process *proc_find_locked(int pid)
 {
     struct list_head *pos;
@@ -97,7 +55,7 @@ bool proc_parse_num(const char *name, size_t len, int *out)
 static int proc_file_open(struct inode *inode, struct file *f)
 {
     const struct proc_inode *pi = inode->private;
-    struct seqbuf *sb = kzalloc(sizeof(*sb));
+    struct seq_buf *sb = kzalloc(sizeof(*sb));
     int err = 0;
     if (!sb) {
         return -ENOMEM;
@@ -114,12 +72,11 @@ static int proc_file_open(struct inode *inode, struct file *f)
     } else if (f->fmode & FMODE_READ) {
         pi->entry->show(sb, NULL, pi);
     }
-    if (!err && sb->failed) {
+    if (!err && sb->overflow) {
         err = -ENOMEM;
     }
     if (err) {
-        kfree(sb->buf);
-        kfree(sb);
+        seq_buf_free(sb);
         return err;
     }
     f->private = sb;
@@ -128,15 +85,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
 
 static long proc_file_read(struct file *f, struct iobuf *buf, u64 *pos)
 {
-    struct seqbuf *sb = f->private;
-    if (*pos >= sb->len) {
-        return 0;
-    }
-    long n = iobuf_put(buf, sb->buf + *pos, sb->len - *pos);
-    if (n > 0) {
-        *pos += (u64)n;
-    }
-    return n;
+    return seq_buf_read(f->private, buf, pos);
 }
 
 static long proc_file_write(struct file *f, struct iobuf *buf, u64 *pos)
@@ -178,11 +127,7 @@ static long proc_file_write(struct file *f, struct iobuf *buf, u64 *pos)
 
 static void proc_file_release(struct file *f)
 {
-    struct seqbuf *sb = f->private;
-    if (sb) {
-        kfree(sb->buf);
-        kfree(sb);
-    }
+    seq_buf_free(f->private);
 }
 
 static const struct file_ops proc_file_fops = {

@@ -19,6 +19,7 @@
 #ifndef FS_PROCFS_INTERNAL_H
 #define FS_PROCFS_INTERNAL_H
 
+#include <fs/pseudo.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
 #include <kernel/process.h>
@@ -26,16 +27,8 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
 
-/* A growing text buffer for generators. */
-struct seqbuf {
-    char *buf;
-    size_t len, cap;
-    bool failed; /* out of memory: the open fails with ENOMEM */
-};
-
-void seq_printf(struct seqbuf *sb, const char *fmt, ...) __printf(2, 3);
-void seq_write(struct seqbuf *sb, const void *data, size_t len);
-void seq_puts(struct seqbuf *sb, const char *s);
+/* Generated text goes into a struct seq_buf (fs/pseudo.h); an allocation
+ * failure sets its overflow flag and the open fails with ENOMEM. */
 
 /* What an inode stands for. */
 enum proc_kind {
@@ -58,7 +51,7 @@ struct proc_entry {
     u8 kind; /* PK_FILE and PK_LINK are implied by the mode */
     u8 flags;
     /* PK_FILE: the text; p is NULL outside per-process directories. */
-    void (*show)(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+    void (*show)(struct seq_buf *sb, struct process *p, const struct proc_inode *pi);
     /* PK_FILE, optional: a write of len bytes at pos (buf is a kernel
      * copy, NUL-terminated); returns bytes consumed or -errno. */
     long (*write)(struct process *p, const char *buf, size_t len, u64 pos);
@@ -124,11 +117,11 @@ int proc_file_path(struct file *f, char *buf, size_t len);
 /* Device listings from drivers (fs/procfs/devices.c). */
 extern const struct proc_table proc_bus_table;
 extern const struct proc_table proc_net_table;
-void proc_show_interrupts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
-void proc_show_partitions(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
-void proc_show_diskstats(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_interrupts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_partitions(struct seq_buf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_diskstats(struct seq_buf *sb, struct process *p, const struct proc_inode *pi);
 
-void proc_show_mounts(struct seqbuf *sb, struct process *p, const struct proc_inode *pi);
+void proc_show_mounts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi);
 
 /* Generated directories (pid.c). */
 int proc_pid_lookup(struct inode *dir, struct dentry *d);

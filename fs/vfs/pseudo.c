@@ -21,11 +21,6 @@ struct pseudo_node {
     void *arg;
 };
 
-struct seq_snapshot {
-    char *buf;
-    size_t len;
-};
-
 /* ---- seq buffers ---- */
 
 static bool seq_reserve(struct seq_buf *s, size_t more)
@@ -84,6 +79,33 @@ int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap)
     return 0;
 }
 
+long seq_buf_read(const struct seq_buf *s, struct iobuf *b, u64 *pos)
+{
+    long r;
+
+    if (*pos >= s->len) {
+        return 0;
+    }
+    r = iobuf_put(b, s->buf + *pos, s->len - *pos);
+    if (r > 0) {
+        *pos += (u64)r;
+    }
+    return r;
+}
+
+void seq_buf_free(struct seq_buf *s)
+{
+    if (s) {
+        kfree(s->buf);
+        kfree(s);
+    }
+}
+
+int seq_buf_puts(struct seq_buf *s, const char *str)
+{
+    return seq_buf_write(s, str, strlen(str));
+}
+
 int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 {
     va_list ap;
@@ -100,43 +122,33 @@ int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 static int seq_file_open(struct inode *inode, struct file *f)
 {
     struct pseudo_node *n = inode->private;
-    struct seq_buf s = {0};
-    struct seq_snapshot *snap;
+    struct seq_buf *snap;
     int err = 0;
 
     if (!(f->fmode & FMODE_READ)) {
         return 0;
     }
-    if (n->show) {
-        err = n->show(&s, n->arg);
+    snap = kzalloc(sizeof(*snap));
+    if (!snap) {
+        return -ENOMEM;
     }
-    if (!err && s.overflow) {
+    if (n->show) {
+        err = n->show(snap, n->arg);
+    }
+    if (!err && snap->overflow) {
         err = -ENOMEM;
     }
-    snap = err ? NULL : kmalloc(sizeof(*snap));
-    if (!snap) {
-        kfree(s.buf);
-        return err ? err : -ENOMEM;
+    if (err) {
+        seq_buf_free(snap);
+        return err;
     }
-    snap->buf = s.buf;
-    snap->len = s.len;
     f->private = snap;
     return 0;
 }
 
 static long seq_file_read(struct file *f, struct iobuf *b, u64 *pos)
 {
-    struct seq_snapshot *snap = f->private;
-    long r;
-
-    if (!snap || *pos >= snap->len) {
-        return 0;
-    }
-    r = iobuf_put(b, snap->buf + *pos, snap->len - *pos);
-    if (r > 0) {
-        *pos += (u64)r;
-    }
-    return r;
+    return f->private ? seq_buf_read(f->private, b, pos) : 0;
 }
 
 static long seq_file_write(struct file *f, struct iobuf *b, u64 *pos)
@@ -169,7 +181,7 @@ static long seq_file_write(struct file *f, struct iobuf *b, u64 *pos)
 
 static s64 seq_file_llseek(struct file *f, s64 off, int whence)
 {
-    struct seq_snapshot *snap = f->private;
+    struct seq_buf *snap = f->private;
     s64 base = whence == SEEK_CUR ? (s64)f->pos : whence == SEEK_END && snap ? (s64)snap->len : 0;
 
     if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
@@ -184,12 +196,7 @@ static s64 seq_file_llseek(struct file *f, s64 off, int whence)
 
 static void seq_file_release(struct file *f)
 {
-    struct seq_snapshot *snap = f->private;
-
-    if (snap) {
-        kfree(snap->buf);
-        kfree(snap);
-    }
+    seq_buf_free(f->private);
 }
 
 static const struct file_ops seq_file_ops = {

@@ -28,6 +28,12 @@ struct seq_buf {
 int seq_buf_write(struct seq_buf *s, const void *p, size_t n);
 int seq_buf_printf(struct seq_buf *s, const char *fmt, ...) __printf(2, 3);
 int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap);
+int seq_buf_puts(struct seq_buf *s, const char *str);
+/* Serves a read at *pos from a finished buffer (advancing *pos). */
+struct iobuf;
+long seq_buf_read(const struct seq_buf *s, struct iobuf *b, u64 *pos);
+/* Frees a kzalloc'd buffer and its text; NULL is fine. */
+void seq_buf_free(struct seq_buf *s);
 
 /* show fills s (return 0 or -errno, failing the open); store receives a
  * whole write (buf is a kernel copy, NUL-terminated at len) and returns
