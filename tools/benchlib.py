@@ -275,10 +275,12 @@ def table(kiln, linux, title, figures, higher_is_better, per_run_title, per_run_
         print("  [%d] %s" % (i, n))
     print()
     print(per_run_title)
+    kw = max([20] + [len(k) for k, _, _ in figures])
     for side in (kiln, linux):
         for key, _, unit in figures:
             if side.values[key] and key not in per_run_skip:
-                print("  %-5s %-20s %s" % (side.name, key, " ".join(fmt(v) for v in side.values[key])))
+                print("  %-5s %-*s %s" % (side.name, kw, key,
+                                         " ".join(fmt(v) for v in side.values[key])))
     for side in (kiln, linux):
         for n in side.notes:
             print("  note: " + n)
