@@ -384,6 +384,8 @@ def main():
     p.add_argument("--skip-net", action="store_true", help="no virtio-net figures")
     p.add_argument("--no-build", action="store_true",
                    help="use build/kiln.elf and build/initramfs.cpio as they are")
+    p.add_argument("--kiln-args", default="",
+                   help="more Kiln command line words, e.g. \"virtio=legacy\" ('')")
     p.add_argument("--timeout", type=int, default=120,
                    help="hard timeout per Kiln boot (120 s; Linux gets 60 s more)")
     args = p.parse_args()
@@ -443,9 +445,11 @@ def main():
     kiln_blk_iso = os.path.join(OUT, "kiln-blk.iso")
     kiln_net_iso = os.path.join(OUT, "kiln-net.iso")
     if not kiln.disabled:
-        progress("build: Kiln ISOs (init=/bench/blkbench; test selftest=net_hub_frames)")
-        if not (kiln_iso(kiln_blk_iso, "console=ttyS0 init=/bench/blkbench") and
-                kiln_iso(kiln_net_iso, "console=ttyS0 test selftest=net_hub_frames")):
+        extra = (" " + args.kiln_args.strip()) if args.kiln_args.strip() else ""
+        progress("build: Kiln ISOs (init=/bench/blkbench; test selftest=net_hub_frames)%s"
+                 % extra)
+        if not (kiln_iso(kiln_blk_iso, "console=ttyS0 init=/bench/blkbench" + extra) and
+                kiln_iso(kiln_net_iso, "console=ttyS0 test selftest=net_hub_frames" + extra)):
             kiln.disabled = "tools/mkiso.sh failed; log %s.log" % rel(kiln_blk_iso)
 
     mem = ["-m", args.mem]
@@ -488,7 +492,7 @@ def main():
         if kiln.odirect:
             kiln.notes.append("Kiln blk: O_DIRECT %s; Kiln has no block cache, so every read "
                               "and write goes to the disk either way" % (
-                                  "accepted (ignored)" if kiln.odirect == {1} else
+                                  "accepted" if kiln.odirect == {1} else
                                   "refused (EINVAL), plain open"))
         if linux.odirect:
             linux.notes.append("Linux blk: %s" % (
@@ -502,6 +506,10 @@ def main():
             linux.notes.append("Linux net: /bench/rawframes, AF_PACKET, %d frames of 60..1514 "
                                "bytes, window %d (last run: %s); NICs only = the virtio lines "
                                "of /proc/interrupts" % (FRAMES, WINDOW, linux.frames_note))
+    if not kiln.disabled:
+        kiln.notes.append("Kiln: ISO (tools/mkiso.sh), console=ttyS0 init=/bench/blkbench or "
+                          "test selftest=net_hub_frames%s" % (
+                              " " + args.kiln_args.strip() if args.kiln_args.strip() else ""))
     if not linux.disabled:
         linux.notes.append("Linux: %s, -kernel/-initrd, %s; virtio drivers as modules from "
                            "the same package" % (os.path.basename(vmlinuz), LINUX_BENCH_APPEND))
