@@ -23,7 +23,8 @@
 
 Every QEMU run is TCG with a hard timeout (and a silence timeout); serial
 logs go to build/bench-user/. A figure Kiln does not reach prints
-`n/a` and a note with the reason and the log.
+`n/a` and a note with the reason and the log. The QEMU runs, images and the
+table are shared with tools/bench-virtio.py (tools/benchlib.py).
 """
 import argparse
 import glob
