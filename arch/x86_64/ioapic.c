@@ -104,26 +104,3 @@ void ioapic_mask(u32 gsi, bool masked)
     u32 v = ioapic_read(io, IOAPIC_REDTBL(pin));
     ioapic_write(io, IOAPIC_REDTBL(pin), masked ? v | REDIR_MASKED : v & ~REDIR_MASKED);
 }
-
-int irq_register_isa(u8 irq, irq_handler_fn fn, void *ctx, const char *name)
-{
-    u16 acpi_flags = 0;
-    u32 gsi = acpi_irq_to_gsi(&acpi_info, irq, &acpi_flags);
-    if (gsi >= VEC_IRQ_COUNT) {
-        return -ENOSPC;
-    }
-    u32 flags = 0;
-    if ((acpi_flags & ACPI_POL_MASK) == ACPI_POL_LOW) {
-        flags |= IOAPIC_ACTIVE_LOW;
-    }
-    if ((acpi_flags & ACPI_TRIG_MASK) == ACPI_TRIG_LEVEL) {
-        flags |= IOAPIC_LEVEL;
-    }
-    u8 vector = VEC_IRQ_BASE + gsi;
-    irq_set_vector_handler(vector, fn, ctx);
-    int r = ioapic_route(gsi, vector, flags);
-    if (r == 0) {
-        printk(LOG_INFO, "irq: %s on ISA IRQ %u (GSI %u, vector %#x)\n", name, irq, gsi, vector);
-    }
-    return r;
-}

@@ -22,6 +22,7 @@ struct vector_handler {
 };
 
 static struct vector_handler vector_handlers[256];
+static u64 vector_counts[256];
 static u64 irq_total;
 static u64 kernel_faults_total;
 
@@ -69,6 +70,11 @@ void irq_set_vector_handler(u8 vector, irq_handler_fn fn, void *ctx)
 u64 irq_count_total(void)
 {
     return irq_total;
+}
+
+u64 irq_vector_count(u8 vector)
+{
+    return vector_counts[vector];
 }
 
 u64 kernel_fault_count(void)
@@ -218,9 +224,9 @@ static void user_fault(struct trap_frame *f)
         sig = SIGBUS;
     }
     printk(LOG_DEBUG, "%s[%d]: %s at ip %016llx sp %016llx addr %016llx error %llx\n",
-           p ? p->comm : "?", p ? p->pid : 0, exception_name(f->vector),
-           (unsigned long long)f->rip, (unsigned long long)f->rsp,
-           (unsigned long long)read_cr2(), (unsigned long long)f->error_code);
+           p ? p->comm : "?", p ? p->pid : 0, exception_name(f->vector), (unsigned long long)f->rip,
+           (unsigned long long)f->rsp, (unsigned long long)read_cr2(),
+           (unsigned long long)f->error_code);
     if (!p) {
         panic("user-mode %s without a process", exception_name(f->vector));
     }
@@ -230,7 +236,7 @@ static void user_fault(struct trap_frame *f)
         act->handler = SIG_DFL;
         p->sig.blocked &= ~SIGBIT(sig);
     }
-    struct sig_info info = { 0, 0, 0, 0, read_cr2() };
+    struct sig_info info = {0, 0, 0, 0, read_cr2()};
     if (beyond_eof) {
         info.code = BUS_ADRERR;
     } else if (f->vector == VEC_PAGE_FAULT) {
@@ -271,6 +277,7 @@ void trap_dispatch(struct trap_frame *f)
         return;
     }
     irq_total++;
+    vector_counts[vec & 0xff]++;
     if (vec == VEC_LAPIC_TIMER) {
         time_account_tick(f->cs & 3);
     }

@@ -85,6 +85,9 @@ struct pci_dev {
     struct pci_bar bars[PCI_MAX_BARS];
     u8 msix_cap; /* config offset of the MSI-X capability, 0 = none */
     u16 msix_table_size; /* vectors the device offers */
+    u32 rom_addr, rom_size; /* expansion ROM BAR (size 0: none) */
+    bool rom_enabled;
+    void *bar_virt[PCI_MAX_BARS]; /* pci_map_bar's mappings, made once */
     const struct pci_config_ops *cfg;
 
     /* Set by the driver that claims the device (pci_claim). */
@@ -110,9 +113,10 @@ void pci_write32(const struct pci_dev *d, u16 off, u32 val);
  * number of functions, or -ENOMEM (the list then holds what was found). */
 int pci_enumerate(const struct pci_config_ops *ops, u16 segment, struct list_head *list);
 
-/* Capability walk: the config offset of the first capability with id at or
- * after the one at offset from (0: start of the list), or 0 if none. Stops
- * after 48 entries (a looping list). */
+/* Capability walk: the config offset of the first capability with id after
+ * the one at offset from (0: from the start of the list), or 0 if none, so
+ * `for (c = pci_find_cap(d, id, 0); c; c = pci_find_cap(d, id, c))` visits
+ * each. Stops after 48 entries (a looping list). */
 u8 pci_find_cap(const struct pci_dev *d, u8 id, u8 from);
 
 /* Boots the PCI layer (ECAM or ports, enumeration, log lines), unless
@@ -150,5 +154,12 @@ int pci_enable_intx(struct pci_dev *d, pci_irq_fn fn, void *ctx, const char *nam
 /* /proc/bus/pci/devices in the Linux format (one line per function). */
 struct seq_buf;
 int pci_proc_devices(struct seq_buf *s, void *arg);
+/* The same for the devices on list (portable, drivers/pci/pci_proc.c). */
+int pci_proc_format(struct seq_buf *s, const struct list_head *list);
+/* The one-line summary logged at boot for d, "pci 0000:00:03.0: ..." without
+ * the newline, into buf (truncated to len). */
+void pci_describe(const struct pci_dev *d, char *buf, size_t len);
+/* Short name of the class ("ethernet", "host bridge", ...). */
+const char *pci_class_name(const struct pci_dev *d);
 
 #endif

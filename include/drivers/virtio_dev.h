@@ -27,6 +27,7 @@
 #define DRIVERS_VIRTIO_DEV_H
 
 #include <drivers/virtio.h>
+#include <kernel/compiler.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 #include <kernel/wait.h>
@@ -50,6 +51,8 @@
 #define VIRTIO_ID_BLOCK 2
 
 #define VIRTIO_NAME_MAX 16
+/* Queue indexes a device may use (net: rx, tx, control; blk: one). */
+#define VIRTIO_MAX_QUEUES 8
 
 struct virtio_device;
 struct virtio_queue;
@@ -103,8 +106,12 @@ struct virtio_device {
     void *transport; /* transport's private state */
     u64 features; /* negotiated */
     bool failed;
-    const char *fail_reason;
+    const char *fail_reason; /* points at fail_msg once failed */
+    char fail_msg[64];
 
+    /* VIRTIO_MAX_QUEUES entries, allocated by the first
+     * virtio_setup_queue(); queue i is &queues[i] (ring NULL: not set up).
+     * nqueues is one more than the highest index set up. */
     struct virtio_queue *queues;
     unsigned nqueues;
 
@@ -129,6 +136,13 @@ struct virtio_driver {
 extern const struct virtio_driver virtio_net_driver;
 extern const struct virtio_driver virtio_blk_driver;
 
+/* Fills in a new (zeroed) device: name, type, transport, wait queues. */
+void virtio_device_init(struct virtio_device *vd, const char *name, u16 device_type,
+                        const struct virtio_transport_ops *ops, void *transport);
+
+/* The start of every probe: reset, then ACKNOWLEDGE, then DRIVER. */
+void virtio_begin(struct virtio_device *vd);
+
 /* Offers feature bits wanted (the transport's required ones, like
  * VIRTIO_F_VERSION_1 on modern, are added) and completes the negotiation
  * (FEATURES_OK read back on modern). vd->features gets the result.
@@ -140,17 +154,24 @@ static inline bool virtio_has_feature(const struct virtio_device *vd, unsigned b
 }
 
 /* Allocates and activates queue index with up to max_num entries (the
- * device's maximum, limited to max_num, must be a power of two > 0).
- * -ENODEV (zero-sized queue), -EINVAL (not a power of two), -ENOMEM, -EIO:
- * all after virtio_fail. */
+ * device's maximum, limited to max_num, must be a power of two > 0; legacy
+ * queues cannot be shrunk, so there the device's size is used whatever
+ * max_num says). The virtq runs its full virtq_check() after every call
+ * when booted with log=debug or more. -ENODEV (zero-sized queue), -EINVAL
+ * (not a power of two, index too big), -ENOMEM, -EIO: all after
+ * virtio_fail. */
 int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_num,
                        void (*done)(struct virtio_queue *q), void *priv);
 
 /* Sets DRIVER_OK and starts the worker thread. */
 int virtio_device_ready(struct virtio_device *vd);
 
-/* Logs why, sets FAILED, marks vd failed. Safe to call more than once. */
+/* Logs why, sets FAILED, marks vd failed, wakes every waiter (space_wq)
+ * and runs the worker once more so each done() sees vd->failed and can
+ * fail its own waiters with -EIO. Safe to call more than once (the first
+ * reason is kept). Works with no transport yet (vd->ops NULL). */
 void virtio_fail(struct virtio_device *vd, const char *why);
+void virtio_failf(struct virtio_device *vd, const char *fmt, ...) __printf(2, 3);
 
 /* Posts a chain on q under its lock and notifies the device when needed.
  * -EAGAIN when the ring is full (virtio_queue_add_wait sleeps instead until
@@ -166,6 +187,10 @@ void *virtio_queue_get_used(struct virtio_queue *q, u32 *len);
 
 /* Called by transports from the interrupt handler: queues the work. */
 void virtio_interrupt(struct virtio_device *vd, bool config_changed);
+
+/* One pass of the worker thread: every queue's done(), then config_change
+ * if a config interrupt came. Host tests call it directly. */
+void virtio_do_work(struct virtio_device *vd);
 
 /* Finds and probes every virtio PCI device (after pci_init). */
 void virtio_pci_init(void);

@@ -24,6 +24,8 @@ struct trap_frame {
 #define VEC_MACHINE_CHECK 18
 #define VEC_IRQ_BASE 0x30 /* IOAPIC input n arrives on VEC_IRQ_BASE + n */
 #define VEC_IRQ_COUNT 24
+#define VEC_DYN_FIRST 0x50 /* irq_alloc_vector hands out 0x50..0xdf (MSI-X) */
+#define VEC_DYN_LAST 0xdf
 #define VEC_LAPIC_TIMER 0xec
 #define VEC_LAPIC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
@@ -45,6 +47,25 @@ int irq_register_isa(u8 irq, irq_handler_fn fn, void *ctx, const char *name);
 /* Handler for a local vector (LAPIC timer, ...). */
 void irq_set_vector_handler(u8 vector, irq_handler_fn fn, void *ctx);
 u64 irq_count_total(void);
+/* Interrupts taken on vector so far (traps.c). */
+u64 irq_vector_count(u8 vector);
+
+/* Shared level- or edge-triggered line on IOAPIC input gsi (< VEC_IRQ_COUNT,
+ * vector VEC_IRQ_BASE + gsi). flags: IOAPIC_LEVEL, IOAPIC_ACTIVE_LOW. Every
+ * handler registered on the line runs on each interrupt, in registration
+ * order, and must check (and acknowledge) its own device before returning:
+ * the EOI follows the handlers. -EBUSY if the line is used by an ISA
+ * handler or with other flags, -ENOSPC for a gsi out of range, -ENOMEM. */
+int irq_register_gsi_shared(u32 gsi, u32 flags, irq_handler_fn fn, void *ctx, const char *name);
+/* Removes the handler (fn, ctx) from gsi; the line is masked when empty. */
+void irq_unregister_gsi_shared(u32 gsi, irq_handler_fn fn, void *ctx);
+
+/* A free CPU vector in VEC_DYN_FIRST..VEC_DYN_LAST calling fn(ctx), for
+ * message-signalled interrupts; chip labels it in /proc/interrupts (NULL:
+ * "vector"). Returns the vector or -ENOSPC. */
+int irq_alloc_vector(irq_handler_fn fn, void *ctx, const char *name);
+void irq_set_vector_chip(int vector, const char *chip);
+void irq_free_vector(int vector);
 
 /* /proc/interrupts (arch/x86_64/irq.c). */
 struct seq_buf;

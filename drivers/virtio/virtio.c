@@ -1,0 +1,343 @@
+/* Virtio device core: status handshake, feature negotiation, queue setup,
+ * posting and reaping under the queue lock, failure, and the per-device
+ * worker thread that runs completions. Portable: the device is reached only
+ * through struct virtio_transport_ops (see include/drivers/virtio_dev.h).
+ *
+ * Interrupts stay enabled on every queue (no virtq_disable_cb): the
+ * interrupt only sets work_pending and wakes the worker, which clears the
+ * flag before calling done(), so a completion that lands while done() runs
+ * gives one more pass, never a lost one. */
+#include <arch/x86_64/memlayout.h>
+#include <drivers/virtio_dev.h>
+#include <kernel/errno.h>
+#include <kernel/format.h>
+#include <kernel/kernel.h>
+#include <kernel/kmalloc.h>
+#include <kernel/page_alloc.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+
+/* Feature bits the core itself can handle; device-specific bits (0-23)
+ * are the driver's to want or not. */
+#define VIRTIO_DEVICE_FEATURES_MASK ((1ull << 24) - 1)
+#define VIRTIO_CORE_FEATURES                                                                       \
+    ((1ull << VIRTIO_F_NOTIFY_ON_EMPTY) | (1ull << VIRTIO_F_ANY_LAYOUT) |                          \
+     (1ull << VIRTIO_RING_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1))
+
+static bool is_pow2(unsigned x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+void virtio_device_init(struct virtio_device *vd, const char *name, u16 device_type,
+                        const struct virtio_transport_ops *ops, void *transport)
+{
+    ksnprintf(vd->name, sizeof(vd->name), "%s", name);
+    vd->device_type = device_type;
+    vd->ops = ops;
+    vd->transport = transport;
+    wait_queue_init(&vd->worker_wq);
+}
+
+static void add_status(struct virtio_device *vd, u8 bits)
+{
+    vd->ops->set_status(vd, vd->ops->get_status(vd) | bits);
+}
+
+void virtio_begin(struct virtio_device *vd)
+{
+    vd->ops->reset(vd);
+    add_status(vd, VIRTIO_STATUS_ACKNOWLEDGE);
+    add_status(vd, VIRTIO_STATUS_DRIVER);
+}
+
+void virtio_fail(struct virtio_device *vd, const char *why)
+{
+    if (vd->failed) {
+        return;
+    }
+    if (why != vd->fail_msg) {
+        ksnprintf(vd->fail_msg, sizeof(vd->fail_msg), "%s", why);
+    }
+    vd->fail_reason = vd->fail_msg;
+    vd->failed = true;
+    pr_warn("virtio: %s: %s\n", vd->name, vd->fail_msg);
+    if (vd->ops) {
+        add_status(vd, VIRTIO_STATUS_FAILED);
+    }
+    for (unsigned i = 0; i < vd->nqueues; i++) {
+        if (vd->queues[i].ring) {
+            wake_up(&vd->queues[i].space_wq);
+        }
+    }
+    vd->work_pending = true;
+    wake_up(&vd->worker_wq);
+}
+
+void virtio_failf(struct virtio_device *vd, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (vd->failed) {
+        return;
+    }
+    va_start(ap, fmt);
+    kvsnprintf(vd->fail_msg, sizeof(vd->fail_msg), fmt, ap);
+    va_end(ap);
+    virtio_fail(vd, vd->fail_msg);
+}
+
+int virtio_negotiate(struct virtio_device *vd, u64 wanted)
+{
+    const struct virtio_transport_ops *ops = vd->ops;
+
+    if (vd->failed) {
+        return -EIO;
+    }
+    u64 offered = ops->get_features(vd);
+    u64 ours = (wanted & (VIRTIO_DEVICE_FEATURES_MASK | VIRTIO_CORE_FEATURES)) &
+               ~(1ull << VIRTIO_F_VERSION_1);
+    if (ops->modern) {
+        if (!(offered & (1ull << VIRTIO_F_VERSION_1))) {
+            virtio_fail(vd, "device lacks VIRTIO_F_VERSION_1 on a modern transport");
+            return -EIO;
+        }
+        ours |= 1ull << VIRTIO_F_VERSION_1;
+    } else {
+        ours &= 0xffffffffull;
+    }
+    u64 features = offered & ours;
+    ops->set_features(vd, features);
+    if (ops->modern) {
+        add_status(vd, VIRTIO_STATUS_FEATURES_OK);
+        if (!(ops->get_status(vd) & VIRTIO_STATUS_FEATURES_OK)) {
+            virtio_fail(vd, "device refused features");
+            return -EIO;
+        }
+    }
+    vd->features = features;
+    return 0;
+}
+
+static unsigned ring_order(size_t size)
+{
+    unsigned order = 0;
+
+    while (((size_t)PAGE_SIZE << order) < size) {
+        order++;
+    }
+    return order;
+}
+
+static void free_queue(struct virtio_queue *q)
+{
+    if (q->ring) {
+        page_free(q->ring, q->ring_order);
+        q->ring = NULL;
+    }
+    kfree(q->vq.state);
+    q->vq.state = NULL;
+}
+
+int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_num,
+                       void (*done)(struct virtio_queue *q), void *priv)
+{
+    const struct virtio_transport_ops *ops = vd->ops;
+    struct virtq_layout l;
+
+    if (vd->failed) {
+        return -EIO;
+    }
+    if (index >= VIRTIO_MAX_QUEUES || max_num == 0) {
+        virtio_failf(vd, "queue %u: bad index or size", index);
+        return -EINVAL;
+    }
+    if (!vd->queues) {
+        vd->queues = kzalloc(VIRTIO_MAX_QUEUES * sizeof(*vd->queues));
+        if (!vd->queues) {
+            virtio_fail(vd, "out of memory for queues");
+            return -ENOMEM;
+        }
+    }
+    struct virtio_queue *q = &vd->queues[index];
+    if (q->ring) {
+        virtio_failf(vd, "queue %u set up twice", index);
+        return -EINVAL;
+    }
+
+    unsigned dev_max = ops->queue_max_size(vd, index);
+    if (dev_max == 0) {
+        virtio_failf(vd, "queue %u has size 0", index);
+        return -ENODEV;
+    }
+    if (!is_pow2(dev_max) || dev_max > VIRTQ_MAX_SIZE) {
+        virtio_failf(vd, "queue %u size %u is not a power of two", index, dev_max);
+        return -EINVAL;
+    }
+    unsigned num = dev_max;
+    if (ops->modern) {
+        while (num > max_num) {
+            num >>= 1;
+        }
+    }
+    if (virtq_layout(num, ops->ring_align, &l) < 0) {
+        virtio_failf(vd, "queue %u: bad layout", index);
+        return -EINVAL;
+    }
+
+    memset(q, 0, sizeof(*q));
+    q->vdev = vd;
+    q->index = index;
+    q->lock = (spinlock_t)SPINLOCK_INIT("virtqueue");
+    wait_queue_init(&q->space_wq);
+    q->msix_vector = VIRTIO_MSI_NO_VECTOR;
+    q->ring_order = ring_order(l.size);
+    void *ring = page_alloc(q->ring_order);
+    struct virtq_desc_state *state = kzalloc(num * sizeof(*state));
+    if (!ring || !state) {
+        if (ring) {
+            page_free(ring, q->ring_order);
+        }
+        kfree(state);
+        virtio_failf(vd, "queue %u: out of memory", index);
+        return -ENOMEM;
+    }
+    bool event_idx = virtio_has_feature(vd, VIRTIO_RING_F_EVENT_IDX);
+    if (virtq_init(&q->vq, num, ops->ring_align, ring, virt_to_phys(ring), state, event_idx) < 0) {
+        page_free(ring, q->ring_order);
+        kfree(state);
+        virtio_failf(vd, "queue %u: ring setup failed", index);
+        return -EINVAL;
+    }
+    q->ring = ring;
+    q->vq.debug_checks = boot_options.log_level >= LOG_DEBUG;
+    q->done = done;
+    q->priv = priv;
+    if (index >= vd->nqueues) {
+        vd->nqueues = index + 1;
+    }
+
+    if (ops->queue_activate(vd, q) < 0) {
+        /* The device did not take the ring: it is ours to free. */
+        free_queue(q);
+        virtio_failf(vd, "queue %u activation refused", index);
+        return -EIO;
+    }
+    return 0;
+}
+
+static int virtio_worker(void *arg)
+{
+    struct virtio_device *vd = arg;
+
+    for (;;) {
+        wait_event(vd->worker_wq, vd->work_pending);
+        virtio_do_work(vd);
+    }
+    return 0;
+}
+
+int virtio_device_ready(struct virtio_device *vd)
+{
+    if (vd->failed) {
+        return -EIO;
+    }
+    if (!vd->worker) {
+        vd->worker = thread_create(virtio_worker, vd, vd->name, THREAD_DETACHED);
+        if (!vd->worker) {
+            virtio_fail(vd, "out of memory for the worker thread");
+            return -ENOMEM;
+        }
+    }
+    add_status(vd, VIRTIO_STATUS_DRIVER_OK);
+    return 0;
+}
+
+/* Fails the device if q's ring faulted (called without q->lock). */
+static void check_fault(struct virtio_queue *q, int fault)
+{
+    if (fault) {
+        virtio_failf(q->vdev, "queue %u: %s", q->index, virtq_fault_str(fault));
+    }
+}
+
+int virtio_queue_add(struct virtio_queue *q, const struct virtq_buf *bufs, unsigned n, void *token)
+{
+    struct virtio_device *vd = q->vdev;
+    int r;
+    int fault;
+
+    u64 flags = spin_lock_irqsave(&q->lock);
+    if (vd->failed) {
+        spin_unlock_irqrestore(&q->lock, flags);
+        return -EIO;
+    }
+    r = virtq_add_chain(&q->vq, bufs, n, token);
+    if (r >= 0 && virtq_kick_needed(&q->vq)) {
+        vd->ops->notify(vd, q);
+    }
+    fault = q->vq.fault;
+    spin_unlock_irqrestore(&q->lock, flags);
+
+    check_fault(q, fault);
+    return r < 0 ? r : 0;
+}
+
+int virtio_queue_add_wait(struct virtio_queue *q, const struct virtq_buf *bufs, unsigned n,
+                          void *token)
+{
+    for (;;) {
+        int r = virtio_queue_add(q, bufs, n, token);
+        if (r != -EAGAIN) {
+            return r;
+        }
+        wait_event(q->space_wq, virtq_num_free(&q->vq) >= n || q->vdev->failed);
+    }
+}
+
+void *virtio_queue_get_used(struct virtio_queue *q, u32 *len)
+{
+    struct virtio_device *vd = q->vdev;
+    void *token = NULL;
+    int fault;
+
+    u64 flags = spin_lock_irqsave(&q->lock);
+    if (!vd->failed) {
+        token = virtq_get_used(&q->vq, len);
+    }
+    fault = q->vq.fault;
+    spin_unlock_irqrestore(&q->lock, flags);
+
+    check_fault(q, fault);
+    if (token) {
+        wake_up(&q->space_wq);
+    }
+    return token;
+}
+
+void virtio_interrupt(struct virtio_device *vd, bool config_changed)
+{
+    if (config_changed) {
+        vd->config_changed = true;
+    }
+    vd->work_pending = true;
+    wake_up(&vd->worker_wq);
+}
+
+void virtio_do_work(struct virtio_device *vd)
+{
+    vd->work_pending = false;
+    for (unsigned i = 0; i < vd->nqueues; i++) {
+        struct virtio_queue *q = &vd->queues[i];
+        if (q->ring && q->done) {
+            q->done(q);
+        }
+    }
+    if (vd->config_changed) {
+        vd->config_changed = false;
+        if (vd->config_change && !vd->failed) {
+            vd->config_change(vd);
+        }
+    }
+}
