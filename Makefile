@@ -14,6 +14,7 @@ MEM ?= 128M
 CMDLINE ?=
 QEMU_ARGS ?=
 GDB ?= 0
+DISK ?=
 LOG ?=
 
 CPPFLAGS := -Iinclude -nostdinc -isystem $(shell $(CC) -print-file-name=include) -MMD -MP
@@ -79,7 +80,7 @@ RUN_CMDLINE := console=ttyS0 $(CMDLINE) $(if $(LOG),log=$(LOG))
 
 run: deps all
 	bash tools/mkiso.sh $(BUILD)/run.iso "$(RUN_CMDLINE)" $(BUILD)/initramfs.cpio
-	MEM=$(MEM) GDB=$(GDB) QEMU_ARGS="$(QEMU_ARGS)" bash tools/qemu-run.sh $(BUILD)/run.iso
+	MEM=$(MEM) GDB=$(GDB) DISK=$(DISK) QEMU_ARGS="$(QEMU_ARGS)" bash tools/qemu-run.sh $(BUILD)/run.iso
 
 gdb:
 	gdb -ex 'target remote :1234' $(BUILD)/kiln.elf

@@ -239,8 +239,21 @@ static void msix_programming(void)
     CHECK(strstr(s.buf, " LOC: "));
     free(s.buf);
 
-    for (unsigned i = 0; i < 3; i++) {
-        irq_free_vector((int)table_word(i, 8));
+    /* Turning it off gives every vector back and INTx on. */
+    pci_disable_msix(d);
+    CHECK(d->irq_mode == NULL);
+    CHECK(!(pci_read16(d, 0x42) & 0x8000));
+    CHECK(!(pci_read16(d, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE));
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK_EQ(table_word(i, 12) & 1, 1);
+    }
+    int all = 0;
+    while (irq_alloc_vector(record, "h", "h") >= 0) {
+        all++;
+    }
+    CHECK_EQ(all, VEC_DYN_LAST - VEC_DYN_FIRST + 1);
+    for (int v = VEC_DYN_FIRST; v <= VEC_DYN_LAST; v++) {
+        irq_free_vector(v);
     }
     (void)f;
     kfree(d);

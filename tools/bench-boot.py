@@ -19,7 +19,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = ["qemu-system-x86_64", "-boot", "d", "-cpu", "max", "-display", "none", "-monitor",
-        "none", "-serial", "stdio", "-no-reboot", "-device",
+        "none", "-serial", "stdio", "-no-reboot", "-nic", "none", "-device",
         "isa-debug-exit,iobase=0xf4,iosize=0x04"]
 
 

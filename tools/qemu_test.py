@@ -34,6 +34,8 @@ def run(args):
 
     cmd = ["qemu-system-x86_64", "-cdrom", iso, "-boot", "d", "-m", args.mem, "-cpu", "max",
            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
+           # No default NIC: a test adds its own, on restricted user networking.
+           "-nic", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"] + args.qemu_arg
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -29,7 +29,7 @@ log=$dir/usertests.log
 echo "linux: booting $(basename "$vmlinuz") with build/initramfs.cpio (log $log)"
 timeout 300 qemu-system-x86_64 -kernel "$vmlinuz" -initrd build/initramfs.cpio \
     -append "console=ttyS0 rdinit=/tests/run-all panic=-1 quiet" -m 256M -cpu max \
-    -display none -monitor none -serial stdio -no-reboot < /dev/null > "$log" 2>&1
+    -display none -monitor none -serial stdio -no-reboot -nic none < /dev/null > "$log" 2>&1
 status=$?
 tr -d '\r' < "$log" | sed -nE 's/^(PASS|FAIL|SKIP) ((t_[a-z0-9_]+|shell_test|run-all): .*)$/\1 linux-guest: \2/p'
 grep -q '^USERTESTS DONE' <(tr -d '\r' < "$log") ||

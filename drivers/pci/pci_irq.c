@@ -3,10 +3,13 @@
  * GSI).
  *
  * INTx routing takes INTERRUPT_LINE as an ISA IRQ and maps it through the
- * ACPI overrides. That is right on QEMU's i440fx (the PIIX routes PIRQA-D
- * to IOAPIC inputs 5, 9, 10, 11 and SeaBIOS writes those numbers); on q35
- * the ICH9 wires PIRQs to IOAPIC inputs 16-23, which only the DSDT's _PRT
- * says (no AML interpreter here), so INTx is not usable there: use MSI-X. */
+ * ACPI overrides (there is no AML interpreter for _PRT). On QEMU's i440fx
+ * the PIIX routes PIRQA-D to ISA IRQs 5, 9, 10, 11, which SeaBIOS writes
+ * into the line, and the IOAPIC sees them on the same inputs. On q35 the
+ * ICH9 also routes each PIRQ to the ISA IRQ SeaBIOS chose (10 or 11, the
+ * line value), which reaches the IOAPIC input of that number, so the same
+ * rule works there (tested: pci-q35-intx); _PRT would give GSIs 16-23.
+ * MSI-X is the normal path on both. */
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/io.h>
 #include <arch/x86_64/platform.h>
@@ -98,6 +101,36 @@ int pci_enable_msix(struct pci_dev *d, unsigned nvec, pci_irq_fn fn, void *const
     printk(LOG_INFO, "pci %04x:%02x:%02x.%u: %s: MSI-X with %u vectors (%#x-%#x)\n", d->segment,
            d->bus, d->dev, d->fn, name, nvec, vectors[0], vectors[nvec - 1]);
     return 0;
+}
+
+void pci_disable_msix(struct pci_dev *d)
+{
+    if (!d->msix_cap) {
+        return;
+    }
+    u32 table = pci_read32(d, d->msix_cap + PCI_MSIX_TABLE);
+    unsigned bir = table & PCI_MSIX_BIR_MASK;
+    u32 offset = table & ~PCI_MSIX_BIR_MASK;
+    u16 ctrl = pci_read16(d, d->msix_cap + PCI_MSIX_FLAGS);
+    pci_write16(d, d->msix_cap + PCI_MSIX_FLAGS, ctrl | PCI_MSIX_FLAGS_MASKALL);
+    volatile u8 *base = NULL;
+    if (bir < PCI_MAX_BARS &&
+        (u64)offset + (u64)d->msix_table_size * MSIX_ENTRY_SIZE <= d->bars[bir].size) {
+        base = pci_map_bar(d, bir);
+    }
+    for (unsigned i = 0; base && i < d->msix_table_size; i++) {
+        volatile u8 *e = base + offset + i * MSIX_ENTRY_SIZE;
+        if (!(mmio_read32(e + MSIX_ENTRY_CTRL) & MSIX_ENTRY_MASKED)) {
+            mmio_write32(e + MSIX_ENTRY_CTRL, MSIX_ENTRY_MASKED);
+            irq_free_vector((int)(mmio_read32(e + MSIX_ENTRY_DATA) & 0xff));
+        }
+    }
+    ctrl = pci_read16(d, d->msix_cap + PCI_MSIX_FLAGS);
+    pci_write16(d, d->msix_cap + PCI_MSIX_FLAGS,
+                ctrl & ~(PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL));
+    u16 cmd = pci_read16(d, PCI_COMMAND);
+    pci_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_INTX_DISABLE);
+    d->irq_mode = NULL;
 }
 
 int pci_enable_intx(struct pci_dev *d, pci_irq_fn fn, void *ctx, const char *name)

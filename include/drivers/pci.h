@@ -145,6 +145,11 @@ typedef void (*pci_irq_fn)(void *ctx);
 int pci_enable_msix(struct pci_dev *d, unsigned nvec, pci_irq_fn fn, void *const ctx[],
                     const char *name);
 
+/* Undoes pci_enable_msix: masks every entry, frees their CPU vectors,
+ * turns MSI-X off and INTx back on (irq_mode becomes NULL). For a driver
+ * that falls back to INTx after MSI-X turned out unusable. */
+void pci_disable_msix(struct pci_dev *d);
+
 /* INTx: routes the device's pin (firmware line, through the ACPI overrides;
  * level-triggered, active-low) to fn(ctx). Lines are shared: every handler
  * on a line runs on each interrupt and must check its device. -ENODEV when

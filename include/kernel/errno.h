@@ -39,7 +39,9 @@
 #define ENOTEMPTY 39
 #define ELOOP 40
 #define EOVERFLOW 75
+#define EMSGSIZE 90
 #define EOPNOTSUPP 95
+#define ENETDOWN 100
 #define ETIMEDOUT 110
 
 /* "ENOENT" for 2 (also the kernel-internal ERESTART* codes 512..516); NULL

@@ -16,14 +16,10 @@
  * calls metrics_collect() once per open of /proc/metrics, so a reader
  * sees one snapshot however small its reads are.
  *
- * Reserved for the network stack (not implemented yet): it registers one
- * provider named "net" from its init and emits these families, one sample
- * per interface (label interface="eth0", escaped with metrics_sample_label)
- * or one sample for the TCP totals:
- *     kiln_network_receive_packets_total{interface}     counter
- *     kiln_network_transmit_packets_total{interface}    counter
- *     kiln_network_receive_bytes_total{interface}       counter
- *     kiln_network_transmit_bytes_total{interface}      counter
+ * The "net" provider (net/netdev.c, registered with the first interface)
+ * emits one sample per interface (label interface="eth0") in each of
+ *     kiln_network_{receive,transmit}_{packets,bytes,errors,drops}_total
+ * Reserved for the TCP/IP stack, one sample each:
  *     kiln_tcp_passive_opens_total    counter (connections accepted)
  *     kiln_tcp_active_opens_total     counter (connections initiated)
  *     kiln_tcp_received_bytes_total   counter (payload bytes in)

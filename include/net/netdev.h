@@ -69,7 +69,9 @@ struct net_device *netdev_by_name(const char *name);
 void netdev_set_rx_handler(struct net_device *nd, netdev_rx_fn fn, void *ctx);
 
 /* Sends a frame; counts tx_packets/bytes on success and tx_dropped on
- * -EAGAIN. Shorter frames than ETH_ZLEN are padded by the driver. */
+ * -EAGAIN. Shorter frames than ETH_ZLEN are padded by the driver (and
+ * counted as ETH_ZLEN bytes). -EINVAL outside ETH_HLEN..ETH_FRAME_LEN,
+ * -EMSGSIZE above mtu + ETH_HLEN. */
 int netdev_xmit(struct net_device *nd, const void *frame, size_t len);
 /* netdev_xmit, sleeping while the ring is full, up to timeout_ns. */
 int netdev_xmit_wait(struct net_device *nd, const void *frame, size_t len, u64 timeout_ns);

@@ -60,3 +60,8 @@ q --name pci-intx --timeout 90 --selftests --cmdline "console=ttyS0 test selftes
 q --name pci-msix --timeout 90 --selftests --cmdline "console=ttyS0 test selftest=pci_msix" \
     --qemu-arg=-device --qemu-arg=e1000e \
     --expect 'e1000e-test: MSI-X with 1 vectors'
+
+# q35: SeaBIOS's INTERRUPT_LINE (a PIC IRQ) also works as the IOAPIC input.
+q --name pci-q35-intx --timeout 90 --selftests --cmdline "console=ttyS0 test selftest=pci_intx" \
+    --qemu-arg=-M --qemu-arg=q35 --qemu-arg=-device --qemu-arg=e1000 \
+    --expect 'e1000-test: INTx pin A line [0-9]+ -> GSI [0-9]+'
