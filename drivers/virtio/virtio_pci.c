@@ -14,8 +14,6 @@
 extern const struct virtio_driver virtio_net_driver __attribute__((weak));
 extern const struct virtio_driver virtio_blk_driver __attribute__((weak));
 
-#define MSIX_CTRL 2 /* message control, from the MSI-X capability */
-#define MSIX_CTRL_ENABLE (1u << 15)
 
 static unsigned virtio_count;
 
@@ -112,9 +110,7 @@ void virtio_pci_fallback_intx(struct virtio_pci *vp)
     struct pci_dev *d = vp->pdev;
 
     pr_warn("virtio: %s: device refused an MSI-X vector, using INTx\n", vp->vd.name);
-    u16 ctrl = pci_read16(d, d->msix_cap + MSIX_CTRL);
-    pci_write16(d, d->msix_cap + MSIX_CTRL, ctrl & ~MSIX_CTRL_ENABLE);
-    pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
+    pci_disable_msix(d);
     use_intx(vp);
 }
 

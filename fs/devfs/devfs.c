@@ -1,5 +1,5 @@
-/* devtmpfs: a tmpfs filled with a node per registered character device
- * when mounted (see include/fs/devfs.h). */
+/* devtmpfs: a tmpfs filled with a node per registered character or block
+ * device when mounted (see include/fs/devfs.h). */
 #include <fs/chrdev.h>
 #include <fs/devfs.h>
 #include <fs/tmpfs.h>
@@ -33,8 +33,9 @@ static void add_node(const struct chrdev *cd, void *arg)
     }
     d = new_entry(p->root, cd->name, &p->err);
     if (d) {
+        u32 type = chrdev_is_block(cd) ? S_IFBLK : S_IFCHR;
         p->err =
-            dir->ops->create(dir, d, S_IFCHR | (cd->mode & S_IALLUGO), 0, 0, cd->major, cd->minor);
+            dir->ops->create(dir, d, type | (cd->mode & S_IALLUGO), 0, 0, cd->major, cd->minor);
         dput(d);
     }
 }

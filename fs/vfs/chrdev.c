@@ -12,12 +12,29 @@ static const struct chrdev *chrdevs[CHRDEV_MAX];
 static u32 chrdev_minors[CHRDEV_MAX];
 static u32 nr_chrdevs;
 
+bool chrdev_is_block(const struct chrdev *d)
+{
+    return (d->mode & S_IFMT) == S_IFBLK;
+}
+
+static const struct chrdev *dev_find(bool block, u32 major, u32 minor)
+{
+    for (u32 i = 0; i < nr_chrdevs; i++) {
+        const struct chrdev *d = chrdevs[i];
+        if (chrdev_is_block(d) == block && d->major == major && minor >= d->minor &&
+            minor - d->minor < chrdev_minors[i]) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 int chrdev_register_minors(const struct chrdev *d, u32 count)
 {
     int err = 0;
 
     vfs_lock();
-    if (chrdev_find(d->major, d->minor)) {
+    if (dev_find(chrdev_is_block(d), d->major, d->minor)) {
         err = -EEXIST;
     } else if (nr_chrdevs == CHRDEV_MAX) {
         err = -ENOSPC;
@@ -36,13 +53,12 @@ int chrdev_register(const struct chrdev *d)
 
 const struct chrdev *chrdev_find(u32 major, u32 minor)
 {
-    for (u32 i = 0; i < nr_chrdevs; i++) {
-        const struct chrdev *d = chrdevs[i];
-        if (d->major == major && minor >= d->minor && minor - d->minor < chrdev_minors[i]) {
-            return d;
-        }
-    }
-    return NULL;
+    return dev_find(false, major, minor);
+}
+
+const struct chrdev *blkdev_find(u32 major, u32 minor)
+{
+    return dev_find(true, major, minor);
 }
 
 void chrdev_for_each(void (*fn)(const struct chrdev *d, void *arg), void *arg)

@@ -1,8 +1,8 @@
 /* Open files: allocation, references, opening a dentry, kernel reads and
  * writes, and file pages for mmap. */
 #include <arch/x86_64/memlayout.h>
-#include <fs/pipe.h>
 #include <fs/chrdev.h>
+#include <fs/pipe.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
@@ -56,8 +56,6 @@ void file_put(struct file *f)
     kfree(f);
 }
 
-
-
 static const struct file_ops *ops_for(struct inode *inode, int *err)
 {
     const struct chrdev *cd;
@@ -69,6 +67,13 @@ static const struct file_ops *ops_for(struct inode *inode, int *err)
         return inode->fops ? inode->fops : &empty_fops;
     case S_IFCHR:
         cd = chrdev_find(inode->rdev_major, inode->rdev_minor);
+        if (cd) {
+            return cd->fops;
+        }
+        *err = -ENXIO;
+        return NULL;
+    case S_IFBLK:
+        cd = blkdev_find(inode->rdev_major, inode->rdev_minor);
         if (cd) {
             return cd->fops;
         }
@@ -91,7 +96,7 @@ static const struct file_ops *ops_for(struct inode *inode, int *err)
         }
         return &fifo_fops;
     default:
-        /* Block devices and sockets. */
+        /* Sockets. */
         *err = -ENXIO;
         return NULL;
     }

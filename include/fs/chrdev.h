@@ -1,7 +1,10 @@
 /* Character devices (fs/vfs/chrdev.c): a registry from (major, minor) to
  * file ops, used when a device node is opened and by devtmpfs to create
  * its nodes; and anonymous files, open files with no name (a device
- * opened without /dev, later pipes). */
+ * opened without /dev, later pipes). Block devices share the registry
+ * under their own numbers: one registered with S_IFBLK in its mode is a
+ * block device, found by blkdev_find, with an S_IFBLK node; (type, major,
+ * minor) is the key. */
 #ifndef FS_CHRDEV_H
 #define FS_CHRDEV_H
 
@@ -19,7 +22,7 @@ struct file_ops;
 struct chrdev {
     const char *name; /* node name under /dev ("" for none) */
     u32 major, minor;
-    u32 mode; /* permission bits of the /dev node */
+    u32 mode; /* permission bits of the /dev node, | S_IFBLK for a block device */
     const struct file_ops *fops;
 };
 
@@ -28,6 +31,9 @@ int chrdev_register(const struct chrdev *d);
 /* The same for minors [d->minor, d->minor + count) (pty slaves). */
 int chrdev_register_minors(const struct chrdev *d, u32 count);
 const struct chrdev *chrdev_find(u32 major, u32 minor);
+/* The block device registered as (major, minor). */
+const struct chrdev *blkdev_find(u32 major, u32 minor);
+bool chrdev_is_block(const struct chrdev *d);
 /* Calls fn for every registered device, in registration order. */
 void chrdev_for_each(void (*fn)(const struct chrdev *d, void *arg), void *arg);
 
