@@ -28,3 +28,13 @@ usertests-linux:
 .PHONY: bench-user
 bench-user: deps
 	@python3 tools/bench-user.py $(BENCH_USER_ARGS)
+
+# Virtio figures, Kiln next to Debian's Linux in the same QEMU: virtio-blk
+# sequential write/read MB/s (/bench/blkbench), raw frames/s between two
+# virtio-net NICs on a QEMU hub and interrupts per frame (Kiln: self-test
+# net_hub_frames; Linux: /bench/rawframes). Prints, never asserts. Options:
+# BENCH_VIRTIO_ARGS="--runs 5 --skip-linux --skip-blk ..." (see
+# python3 tools/bench-virtio.py --help).
+.PHONY: bench-virtio
+bench-virtio: deps
+	@python3 tools/bench-virtio.py $(BENCH_VIRTIO_ARGS)
