@@ -27,25 +27,38 @@
 
 .text
 /* size_t uaccess_copy(void *dst, const void *src, size_t n): the number of
- * bytes NOT copied (0 on success). rep movsb stops at the faulting byte
- * with rcx counting what is left. */
+ * bytes NOT copied (0 on success). Eight bytes per step, then the tail. A
+ * fault in the 8-byte phase leaves rsi/rdi at the word that faulted and rcx
+ * counting the words left: the byte phase then retries from there and stops
+ * at the exact faulting byte, with rcx counting what is left. */
 .global uaccess_copy
 uaccess_copy:
     UACCESS_OPEN
     movq %rdx, %rcx
-1:  rep movsb
+    shrq $3, %rcx
+    andq $7, %rdx
+1:  rep movsq
+    movq %rdx, %rcx
+3:  rep movsb
 2:  UACCESS_CLOSE
     movq %rcx, %rax
     ret
-    EX_ENTRY 1b, 2b
+4:  leaq (%rdx,%rcx,8), %rcx
+    jmp 3b
+    EX_ENTRY 1b, 4b
+    EX_ENTRY 3b, 2b
 
 /* long uaccess_clear(void *dst, size_t n): 0 or -EFAULT */
 .global uaccess_clear
 uaccess_clear:
     UACCESS_OPEN
     movq %rsi, %rcx
+    shrq $3, %rcx
+    andq $7, %rsi
     xorl %eax, %eax
-1:  rep stosb
+1:  rep stosq
+    movq %rsi, %rcx
+3:  rep stosb
     UACCESS_CLOSE
     xorl %eax, %eax
     ret
@@ -53,6 +66,7 @@ uaccess_clear:
     movq $-EFAULT, %rax
     ret
     EX_ENTRY 1b, 2b
+    EX_ENTRY 3b, 2b
 
 /* long uaccess_strncpy(char *dst, const char *src, size_t max):
  * copies up to and including the NUL, at most max bytes; returns the

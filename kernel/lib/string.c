@@ -3,11 +3,15 @@
  * into calls to memcpy/memset/memmove, i.e. into infinite recursion. */
 #include <kernel/string.h>
 
+/* Eight bytes per step, then the tail: under QEMU's TCG every rep
+ * iteration costs about the same whatever its width. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
+    size_t words = n / 8, tail = n % 8;
 
-    __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    __asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+    __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
     return dst;
 }
 
@@ -33,8 +37,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
+    size_t words = n / 8, tail = n % 8;
+    u64 pattern = 0x0101010101010101ull * (u8)c;
 
-    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    __asm__ __volatile__("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
     return dst;
 }
 
