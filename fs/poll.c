@@ -11,7 +11,6 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
-
 #define POLL_MAX_FDS 4096
 #define FD_SETSIZE 1024
 #define NO_TIMEOUT (~0ull)
@@ -147,7 +146,7 @@ static long do_poll(uptr_t ufds, u64 n, u64 deadline)
     }
     long r = copy_from_user(fds, ufds, n * sizeof(*fds));
     if (r == 0) {
-        struct poll_args a = { fds, n };
+        struct poll_args a = {fds, n};
         r = wait_ready(scan_poll, &a, deadline);
         if (copy_to_user(ufds, fds, n * sizeof(*fds)) < 0) {
             r = -EFAULT;
@@ -197,7 +196,7 @@ static void write_time_left(uptr_t uts, u64 deadline)
     }
     u64 now = clock_monotonic_ns();
     u64 left = deadline > now ? deadline - now : 0;
-    struct timespec_k ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+    struct timespec_k ts = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)};
     copy_to_user(uts, &ts, sizeof(ts));
 }
 
@@ -321,7 +320,7 @@ SYSCALL_DEFINE5(select, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, 
     if (!uptr_is_null(utv)) {
         u64 now = clock_monotonic_ns();
         u64 left = deadline > now ? deadline - now : 0;
-        struct timeval_k tv = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC / 1000) };
+        struct timeval_k tv = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC / 1000)};
         copy_to_user(utv, &tv, sizeof(tv));
     }
     return r;
@@ -339,7 +338,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t
     struct {
         u64 mask;
         u64 size;
-    } sd = { 0, 0 };
+    } sd = {0, 0};
     if (!uptr_is_null(sigdata) && copy_from_user(&sd, sigdata, sizeof(sd)) < 0) {
         return -EFAULT;
     }

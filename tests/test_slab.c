@@ -362,7 +362,8 @@ static void test_random_stress(void)
         }
         unsigned int p_alloc = ((step / 15000) % 2) ? 40 : 60;
         if (nlive < MAX_LIVE && (nlive == 0 || harness_rand() % 100 < p_alloc)) {
-            size_t size = (harness_rand() % 4 == 0) ? 1 + harness_rand() % 9000 : 1 + harness_rand() % 2048;
+            size_t size =
+                (harness_rand() % 4 == 0) ? 1 + harness_rand() % 9000 : 1 + harness_rand() % 2048;
             u64 fails = stats().failures_total;
             u8 *p = kmalloc(size);
             if (!p) {

@@ -14,7 +14,6 @@
 extern const struct virtio_driver virtio_net_driver __attribute__((weak));
 extern const struct virtio_driver virtio_blk_driver __attribute__((weak));
 
-
 static unsigned virtio_count;
 
 /* Devices no driver took, reset, for virtio_pci_unbound(). */

@@ -8,8 +8,8 @@
 #include <fs/chrdev.h>
 #include <fs/fcntl.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
 #include <fs/pipe.h>
+#include <fs/stat.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
@@ -244,8 +244,6 @@ static const struct file_ops pipe_fops = {
     .release = pipe_release,
 };
 
-
-
 long pipe_size(struct file *f)
 {
     return f->ops == &pipe_fops || f->ops == &fifo_fops ? PIPE_SIZE : -EBADF;
@@ -313,7 +311,8 @@ static struct list_head fifos = LIST_HEAD_INIT(fifos);
 static struct pipe *fifo_pipe(struct inode *inode)
 {
     struct list_head *pos;
-    list_for_each(pos, &fifos) {
+    list_for_each(pos, &fifos)
+    {
         struct pipe *p = list_entry(pos, struct pipe, fifo_link);
         if (p->fifo == inode) {
             return p;

@@ -11,19 +11,19 @@
 struct iobuf {
     bool user;
     uptr_t ubase; /* when user */
-    u8 *kbase;    /* when kernel */
+    u8 *kbase; /* when kernel */
     size_t len;
     size_t pos; /* bytes consumed or produced so far */
 };
 
 static inline struct iobuf iobuf_user(uptr_t base, size_t len)
 {
-    return (struct iobuf){ true, base, NULL, len, 0 };
+    return (struct iobuf){true, base, NULL, len, 0};
 }
 
 static inline struct iobuf iobuf_kernel(void *base, size_t len)
 {
-    return (struct iobuf){ false, { 0 }, (u8 *)base, len, 0 };
+    return (struct iobuf){false, {0}, (u8 *)base, len, 0};
 }
 
 static inline size_t iobuf_remaining(const struct iobuf *b)

@@ -50,9 +50,9 @@ struct thread {
     struct wait_queue exit_wq; /* joiners */
     /* User threads only (NULL/0 for kernel threads): */
     struct process *process;
-    struct fpu_state *fpu;         /* saved at switch-out, restored at switch-in */
-    u64 fs_base;                   /* arch_prctl(ARCH_SET_FS) */
-    u64 gs_base;                   /* arch_prctl(ARCH_SET_GS) */
+    struct fpu_state *fpu; /* saved at switch-out, restored at switch-in */
+    u64 fs_base; /* arch_prctl(ARCH_SET_FS) */
+    u64 gs_base; /* arch_prctl(ARCH_SET_GS) */
     struct trap_frame *user_frame; /* registers saved at the last kernel entry */
 };
 

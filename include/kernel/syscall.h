@@ -29,7 +29,7 @@ struct syscall_desc {
     u8 nargs;
     char fmt[SYSCALL_MAX_ARGS + 1];
     syscall_fn fn; /* NULL: not implemented (-ENOSYS) */
-    bool partial;  /* implemented, with documented gaps */
+    bool partial; /* implemented, with documented gaps */
 };
 
 #define SYSCALL_COUNT 462
@@ -48,7 +48,12 @@ extern const char *const syscall_partial[];
 
 /* Reinterprets a raw register as the argument's type, as Linux does
  * (works for integers, pointers and uptr_t). */
-#define SC_ARG(type, i) (((union { u64 raw; type val; }){ .raw = args[i] }).val)
+#define SC_ARG(type, i)                                                                            \
+    (((union {                                                                                     \
+         u64 raw;                                                                                  \
+         type val;                                                                                 \
+     }){.raw = args[i]})                                                                           \
+         .val)
 
 #define SYSCALL_DEFINE0(name) long sys_##name(const u64 *args __attribute__((unused)))
 

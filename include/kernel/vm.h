@@ -27,14 +27,14 @@ struct file;
 #define MAP_POPULATE 0x8000
 #define MAP_FIXED_NOREPLACE 0x100000
 #define VMA_STACK 0x10000000 /* the main stack */
-#define VMA_HEAP 0x20000000  /* the brk area */
+#define VMA_HEAP 0x20000000 /* the brk area */
 
 struct vma {
     u64 start, end; /* page aligned, end exclusive */
     u32 prot;
     u32 flags;
     struct file *file; /* NULL for anonymous memory */
-    u64 pgoff;         /* file page of start */
+    u64 pgoff; /* file page of start */
     struct list_head link;
 };
 

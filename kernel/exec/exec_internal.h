@@ -11,12 +11,12 @@ struct trap_frame;
 
 struct exec_ctx {
     char *filename; /* as given to execve: AT_EXECFN, "#!" argument */
-    char **argv;    /* kmalloc'd array of kmalloc'd strings */
+    char **argv; /* kmalloc'd array of kmalloc'd strings */
     size_t argc;
     char **envp;
     size_t envc;
     size_t strings_bytes; /* every argv/envp string with its NUL */
-    struct file *file;    /* the ELF finally run */
+    struct file *file; /* the ELF finally run */
     struct elf_image img;
 };
 

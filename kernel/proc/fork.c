@@ -79,7 +79,8 @@ static long do_clone(const struct clone_args_k *a)
     child->sid = parent->sid;
     child->ctty = parent->ctty;
     child->start_ns = clock_monotonic_ns();
-    struct process *new_parent = (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
+    struct process *new_parent =
+        (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
     int pid = process_register(child, new_parent);
     if (pid < 0) {
         goto fail;
@@ -129,18 +130,18 @@ fail:
 
 SYSCALL_DEFINE0(fork)
 {
-    struct clone_args_k a = { 0 };
+    struct clone_args_k a = {0};
     return do_clone(&a);
 }
 
 SYSCALL_DEFINE0(vfork)
 {
-    struct clone_args_k a = { .flags = CLONE_VM | CLONE_VFORK };
+    struct clone_args_k a = {.flags = CLONE_VM | CLONE_VFORK};
     return do_clone(&a);
 }
 
 SYSCALL_DEFINE5(clone, u64, flags, u64, stack, uptr_t, parent_tid, uptr_t, child_tid, u64, tls)
 {
-    struct clone_args_k a = { flags, stack, parent_tid, child_tid, tls };
+    struct clone_args_k a = {flags, stack, parent_tid, child_tid, tls};
     return do_clone(&a);
 }

@@ -16,8 +16,7 @@
 /* init= from the command line, or NULL for the usual places. */
 static const char *init_requested;
 
-static const char *init_candidates[] = { "/init", "/sbin/init", "/etc/init", "/bin/init",
-                                         "/bin/sh" };
+static const char *init_candidates[] = {"/init", "/sbin/init", "/etc/init", "/bin/init", "/bin/sh"};
 
 static int init_thread(void *arg)
 {
@@ -41,8 +40,8 @@ static int init_thread(void *arg)
         if (!path) {
             continue;
         }
-        const char *argv[] = { path, NULL };
-        const char *envp[] = { "HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
+        const char *argv[] = {path, NULL};
+        const char *envp[] = {"HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL};
         struct exec_ctx x;
         r = exec_ctx_from_kernel(&x, path, argv, envp);
         if (r == 0) {

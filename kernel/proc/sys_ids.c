@@ -138,8 +138,8 @@ SYSCALL_DEFINE2(setreuid, u32, r, u32, e)
 {
     struct cred *c = &self()->cred;
     u32 old_uid = c->uid;
-    if (!capable() && ((r != NO_CHANGE && r != c->uid && r != c->euid) ||
-                       (e != NO_CHANGE && !is_own_uid(e)))) {
+    if (!capable() &&
+        ((r != NO_CHANGE && r != c->uid && r != c->euid) || (e != NO_CHANGE && !is_own_uid(e)))) {
         return -EPERM;
     }
     if (r != NO_CHANGE) {
@@ -159,8 +159,8 @@ SYSCALL_DEFINE2(setregid, u32, r, u32, e)
 {
     struct cred *c = &self()->cred;
     u32 old_gid = c->gid;
-    if (!capable() && ((r != NO_CHANGE && r != c->gid && r != c->egid) ||
-                       (e != NO_CHANGE && !is_own_gid(e)))) {
+    if (!capable() &&
+        ((r != NO_CHANGE && r != c->gid && r != c->egid) || (e != NO_CHANGE && !is_own_gid(e)))) {
         return -EPERM;
     }
     if (r != NO_CHANGE) {
@@ -278,7 +278,8 @@ SYSCALL_DEFINE1(getsid, int, pid)
 static bool pgid_in_session(int pgid, int sid)
 {
     struct list_head *pos;
-    list_for_each(pos, &all_processes) {
+    list_for_each(pos, &all_processes)
+    {
         struct process *q = list_entry(pos, struct process, all_link);
         if (q->pgid == pgid && q->sid == sid && q->state != PROC_ZOMBIE) {
             return true;
@@ -323,7 +324,8 @@ SYSCALL_DEFINE0(setsid)
     u64 flags = spin_lock_irqsave(&proc_lock);
     bool leader = false;
     struct list_head *pos;
-    list_for_each(pos, &all_processes) {
+    list_for_each(pos, &all_processes)
+    {
         struct process *q = list_entry(pos, struct process, all_link);
         if (q->pgid == me->pid && q->state != PROC_ZOMBIE) {
             leader = true;

@@ -124,8 +124,8 @@ static s64 ns_to_clock_t(u64 ns)
 SYSCALL_DEFINE1(times, uptr_t, buf)
 {
     struct process *p = current_process();
-    struct tms_k t = { ns_to_clock_t(p->utime_ns), ns_to_clock_t(p->stime_ns),
-                       ns_to_clock_t(p->cutime_ns), ns_to_clock_t(p->cstime_ns) };
+    struct tms_k t = {ns_to_clock_t(p->utime_ns), ns_to_clock_t(p->stime_ns),
+                      ns_to_clock_t(p->cutime_ns), ns_to_clock_t(p->cstime_ns)};
     if (!uptr_is_null(buf) && copy_to_user(buf, &t, sizeof(t)) < 0) {
         return -EFAULT;
     }

@@ -6,9 +6,9 @@
 #include <kernel/ktimer.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
-#include <kernel/vm.h>
 #include <kernel/string.h>
 #include <kernel/time.h>
+#include <kernel/vm.h>
 
 #include "sched_internal.h"
 

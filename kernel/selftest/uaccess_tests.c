@@ -10,13 +10,13 @@ SELFTEST(uaccess_bad_addresses)
 {
     char buf[16] = "abcdefghijklmno";
     static const u64 bad[] = {
-        0,                     /* NULL: unmapped */
-        0x1000,                /* unmapped */
+        0, /* NULL: unmapped */
+        0x1000, /* unmapped */
         0xffffffff80000000ull, /* kernel */
         0xffff800000000000ull, /* direct map */
         0x0000800000000000ull, /* non-canonical */
         0x8000000000000000ull, /* non-canonical */
-        USER_SPACE_TOP - 8,    /* runs past the top of user space */
+        USER_SPACE_TOP - 8, /* runs past the top of user space */
         0xfffffffffffffff8ull, /* wraps around */
     };
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

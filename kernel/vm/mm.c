@@ -97,7 +97,7 @@ struct mm *mm_fork(struct mm *parent)
     child->env_start = parent->env_start;
     child->env_end = parent->env_end;
     if (err == 0) {
-        struct fork_ctx ctx = { child, NULL };
+        struct fork_ctx ctx = {child, NULL};
         err = vm_for_each_user_pte(&parent->as, 0, USER_SPACE_TOP, fork_pte, &ctx);
     }
     /* Parent PTEs lost their write bit: drop stale TLB entries. */

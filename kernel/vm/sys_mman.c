@@ -11,9 +11,9 @@
 #define MADV_DONTNEED 4
 #define MAP_TYPE 0x0f
 #define MAP_KNOWN_FLAGS                                                                            \
-    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE |       \
+    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_NORESERVE |        \
      MAP_POPULATE | MAP_FIXED_NOREPLACE | 0x800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ |        \
-     0x2000 /* LOCKED */ | 0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | \
+     0x2000 /* LOCKED */ | 0x10000 /* NONBLOCK */ | 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ |  \
      0x03 /* SHARED_VALIDATE */)
 
 static struct mm *current_mm(void)
@@ -25,7 +25,8 @@ static struct mm *current_mm(void)
 static bool range_is_free(struct mm *mm, u64 start, u64 len)
 {
     struct list_head *pos;
-    list_for_each(pos, &mm->vmas) {
+    list_for_each(pos, &mm->vmas)
+    {
         struct vma *v = list_entry(pos, struct vma, link);
         if (v->start < start + len && v->end > start) {
             return false;
@@ -157,7 +158,8 @@ SYSCALL_DEFINE2(munmap, u64, addr, u64, len)
 SYSCALL_DEFINE3(mprotect, u64, addr, u64, len, u32, prot)
 {
     struct mm *mm = current_mm();
-    if (!mm || (addr & (PAGE_SIZE - 1)) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000))) {
+    if (!mm || (addr & (PAGE_SIZE - 1)) ||
+        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000))) {
         return -EINVAL;
     }
     if (len == 0) {
@@ -213,8 +215,7 @@ SYSCALL_DEFINE5(mremap, u64, addr, u64, old_len, u64, new_len, u32, flags, u64, 
         return (long)addr;
     }
     /* Grow in place when the pages after the VMA are free. */
-    if (!(flags & MREMAP_FIXED) && addr + old_len == v->end &&
-        addr + new_len <= USER_SPACE_TOP &&
+    if (!(flags & MREMAP_FIXED) && addr + old_len == v->end && addr + new_len <= USER_SPACE_TOP &&
         range_is_free(mm, v->end, addr + new_len - v->end)) {
         v->end = addr + new_len;
         return (long)addr;
@@ -241,7 +242,7 @@ SYSCALL_DEFINE5(mremap, u64, addr, u64, old_len, u64, new_len, u32, flags, u64, 
     if (r < 0) {
         return r;
     }
-    struct move_ctx c = { mm, addr, dest, 0 };
+    struct move_ctx c = {mm, addr, dest, 0};
     vm_for_each_user_pte(&mm->as, addr, addr + (old_len < new_len ? old_len : new_len), move_pte,
                          &c);
     vma_unmap(mm, addr, old_len);

@@ -6,8 +6,7 @@
 #include <kernel/vm.h>
 #include <kernel/vm_file.h>
 
-static struct vma *vma_alloc(u64 start, u64 end, u32 prot, u32 flags, struct file *file,
-                             u64 pgoff)
+static struct vma *vma_alloc(u64 start, u64 end, u32 prot, u32 flags, struct file *file, u64 pgoff)
 {
     struct vma *v = kzalloc(sizeof(*v));
     if (!v) {
@@ -35,7 +34,8 @@ static void vma_free(struct vma *v)
 static void vma_insert(struct mm *mm, struct vma *v)
 {
     struct list_head *pos;
-    list_for_each(pos, &mm->vmas) {
+    list_for_each(pos, &mm->vmas)
+    {
         if (list_entry(pos, struct vma, link)->start > v->start) {
             break;
         }
@@ -46,7 +46,8 @@ static void vma_insert(struct mm *mm, struct vma *v)
 struct vma *vma_find(struct mm *mm, u64 addr)
 {
     struct list_head *pos;
-    list_for_each(pos, &mm->vmas) {
+    list_for_each(pos, &mm->vmas)
+    {
         struct vma *v = list_entry(pos, struct vma, link);
         if (addr < v->start) {
             return NULL;
@@ -61,7 +62,8 @@ struct vma *vma_find(struct mm *mm, u64 addr)
 void vma_copy_list(struct mm *dst, struct mm *src, int *err)
 {
     struct list_head *pos;
-    list_for_each(pos, &src->vmas) {
+    list_for_each(pos, &src->vmas)
+    {
         struct vma *s = list_entry(pos, struct vma, link);
         struct vma *d = vma_alloc(s->start, s->end, s->prot, s->flags, s->file, s->pgoff);
         if (!d) {
@@ -142,7 +144,8 @@ int vma_unmap(struct mm *mm, u64 start, u64 len)
         return -ENOMEM;
     }
     struct list_head *pos, *next;
-    list_for_each_safe(pos, next, &mm->vmas) {
+    list_for_each_safe(pos, next, &mm->vmas)
+    {
         struct vma *v = list_entry(pos, struct vma, link);
         if (v->start >= start && v->end <= end) {
             list_del(&v->link);
@@ -208,7 +211,8 @@ int vma_protect(struct mm *mm, u64 start, u64 len, u32 prot)
         return -ENOMEM;
     }
     struct list_head *pos;
-    list_for_each(pos, &mm->vmas) {
+    list_for_each(pos, &mm->vmas)
+    {
         struct vma *v = list_entry(pos, struct vma, link);
         if (v->start >= start && v->end <= end) {
             v->prot = prot;

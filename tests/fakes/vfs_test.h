@@ -17,10 +17,11 @@
 #define VFS_SYSCALLS(X)                                                                            \
     X(open)                                                                                        \
     X(openat)                                                                                      \
-    X(creat) X(close) X(close_range) X(read) X(write) X(pread64) X(pwrite64) X(readv) X(writev)    \
-        X(preadv) X(pwritev) X(lseek) X(sendfile) X(stat) X(lstat) X(fstat) X(newfstatat) X(statx) \
-            X(statfs) X(fstatfs) X(readlink) X(readlinkat) X(getdents64) X(getdents) X(mkdir)      \
-                X(mkdirat) X(mknod) X(mknodat) X(symlink) X(symlinkat) X(link) X(linkat) X(unlink) \
+    X(creat)                                                                                       \
+    X(close) X(close_range) X(read) X(write) X(pread64) X(pwrite64) X(readv) X(writev) X(preadv)   \
+        X(pwritev) X(lseek) X(sendfile) X(stat) X(lstat) X(fstat) X(newfstatat) X(statx) X(statfs) \
+            X(fstatfs) X(readlink) X(readlinkat) X(getdents64) X(getdents) X(mkdir) X(mkdirat)     \
+                X(mknod) X(mknodat) X(symlink) X(symlinkat) X(link) X(linkat) X(unlink)            \
                     X(unlinkat) X(rmdir) X(rename) X(renameat) X(renameat2) X(chmod) X(fchmod)     \
                         X(fchmodat) X(fchmodat2) X(chown) X(fchown) X(lchown) X(fchownat)          \
                             X(truncate) X(ftruncate) X(fallocate) X(utimensat) X(utimes) X(access) \

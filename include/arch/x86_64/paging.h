@@ -66,8 +66,8 @@ void addr_space_activate(struct addr_space *as);
 void vm_flush_all(struct addr_space *as);
 /* The 4 KiB leaf entry for va, or NULL if no page table covers it. */
 u64 *vm_pte_lookup(struct addr_space *as, u64 va);
-/* Calls fn for every 4 KiB leaf holding a frame (present or PROT_NONE) in [start, end) of the lower half;
- * stops at the first negative return and returns it. */
+/* Calls fn for every 4 KiB leaf holding a frame (present or PROT_NONE) in [start, end) of the lower
+ * half; stops at the first negative return and returns it. */
 typedef int (*vm_pte_fn)(u64 va, u64 *pte, void *ctx);
 int vm_for_each_user_pte(struct addr_space *as, u64 start, u64 end, vm_pte_fn fn, void *ctx);
 

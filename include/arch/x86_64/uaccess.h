@@ -18,12 +18,12 @@ typedef struct {
 
 static inline uptr_t uptr(u64 addr)
 {
-    return (uptr_t){ addr };
+    return (uptr_t){addr};
 }
 
 static inline uptr_t uptr_add(uptr_t p, u64 off)
 {
-    return (uptr_t){ p.addr + off };
+    return (uptr_t){p.addr + off};
 }
 
 static inline bool uptr_is_null(uptr_t p)
