@@ -2,6 +2,7 @@
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/loadavg.h>
 #include <kernel/page_alloc.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -108,6 +109,11 @@ SYSCALL_DEFINE1(sysinfo, uptr_t, info)
     si.totalram = ps.total_pages * PAGE_SIZE;
     si.freeram = ps.free_pages * PAGE_SIZE;
     si.procs = (u16)st.total;
+    unsigned long avg[3];
+    loadavg_get(avg);
+    for (int i = 0; i < 3; i++) {
+        si.loads[i] = avg[i] << (16 - LOADAVG_FSHIFT); /* SI_LOAD_SHIFT is 16 */
+    }
     si.mem_unit = 1;
     return copy_to_user(info, &si, sizeof(si));
 }
