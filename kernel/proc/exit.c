@@ -49,6 +49,7 @@ __attribute__((noreturn)) void process_exit(int wait_status)
         panic("init exited (wait status %#x)", wait_status);
     }
     itimer_exit(p);
+    signal_exit(p);
     if (p->pid == p->sid) {
         tty_session_leader_exit(p);
     }

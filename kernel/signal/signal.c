@@ -12,6 +12,8 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
+#include "signal_internal.h"
+
 #define UNCATCHABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define SIG_BLOCK 0
@@ -103,13 +105,13 @@ static void notify_parent_stop(struct process *p, int why)
     wake_up(&parent->child_exit);
 }
 
-/* Queues sig for p and wakes it if it may act on it; proc_lock held.
- * Stop signals and SIGCONT cancel each other when sent, and SIGCONT
+/* Makes sig pending for p and wakes it if it may act on it; proc_lock
+ * held. Stop signals and SIGCONT cancel each other when sent, and SIGCONT
  * resumes a stopped process whatever its action or mask. */
-void signal_send_locked(struct process *p, int sig, const struct sig_info *info)
+int signal_send_locked(struct process *p, int sig, const struct sig_info *info)
 {
     if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG) {
-        return;
+        return 0;
     }
     struct signal_state *s = &p->sig;
     if (SIGBIT(sig) & STOP_SIGNALS) {
@@ -126,15 +128,23 @@ void signal_send_locked(struct process *p, int sig, const struct sig_info *info)
         }
     }
     if (send_ignored(p, sig, info)) {
-        return;
+        return 0;
     }
-    if (!(s->pending & SIGBIT(sig))) {
-        s->info[sig - 1] = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
+    struct sig_info k = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
+    if (sig >= SIGRTMIN) {
+        /* Linux: only kill() may still make a signal pending that the
+         * queue has no room for; it then arrives without its siginfo. */
+        if (!sigqueue_add(p, sig, &k) && (!info || k.code != SI_USER)) {
+            return -EAGAIN;
+        }
+    } else if (!(s->pending & SIGBIT(sig))) {
+        s->info[sig - 1] = k;
     }
     s->pending |= SIGBIT(sig);
     if (!(s->blocked & SIGBIT(sig)) && p->thread) {
         wake_thread(p->thread);
     }
+    return 0;
 }
 
 void signal_send(struct process *p, int sig, const struct sig_info *info)
@@ -194,6 +204,9 @@ void signal_fork(struct signal_state *child, const struct signal_state *parent)
     /* A fork inside ppoll/sigsuspend cannot happen: the mask is the real one. */
     child->blocked = parent->blocked;
     child->pending = 0;
+    child->queue = child->queue_tail = NULL;
+    child->queued = 0;
+    child->queue_closed = false;
     child->real_blocked = 0;
     child->restore_mask = false;
     child->altstack_sp = parent->altstack_sp;
@@ -234,9 +247,10 @@ void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *i
 
 /* ---- taking signals on the way to user mode ---- */
 
-/* The next pending signal in mask, removed: SIGKILL, then a synchronous
- * one, then the lowest number. */
-static int dequeue(struct signal_state *s, u64 mask)
+/* The next pending signal in mask, removed, its siginfo in *info:
+ * SIGKILL, then a synchronous one, then the lowest number (standard
+ * signals before real-time ones, whose oldest instance comes first). */
+static int dequeue(struct signal_state *s, u64 mask, struct sig_info *info)
 {
     u64 ready = s->pending & mask;
     if (!ready) {
@@ -248,7 +262,19 @@ static int dequeue(struct signal_state *s, u64 mask)
         ready &= SYNCHRONOUS_SIGNALS;
     }
     int sig = __builtin_ctzll(ready) + 1;
-    s->pending &= ~SIGBIT(sig);
+    if (sig < SIGRTMIN) {
+        *info = s->info[sig - 1];
+        s->pending &= ~SIGBIT(sig);
+        return sig;
+    }
+    int more = sigqueue_take(s, sig, info);
+    if (more < 0) {
+        /* Made pending by kill() with the queue full. */
+        *info = (struct sig_info){SI_USER, 0, 0, 0, 0};
+    }
+    if (more <= 0) {
+        s->pending &= ~SIGBIT(sig);
+    }
     return sig;
 }
 
@@ -299,12 +325,11 @@ int signal_get(struct k_sigaction *ka, struct sig_info *info)
     struct signal_state *s = &p->sig;
     for (;;) {
         u64 flags = spin_lock_irqsave(&proc_lock);
-        int sig = dequeue(s, ~s->blocked | UNCATCHABLE);
+        int sig = dequeue(s, ~s->blocked | UNCATCHABLE, info);
         if (!sig) {
             spin_unlock_irqrestore(&proc_lock, flags);
             return 0;
         }
-        *info = s->info[sig - 1];
         struct k_sigaction *act = &s->actions[sig - 1];
         if (sig != SIGKILL && act->handler == SIG_IGN) {
             spin_unlock_irqrestore(&proc_lock, flags);
@@ -424,6 +449,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
          * pending one, blocked or not. */
         if (is_ignored(s, sig)) {
             s->pending &= ~SIGBIT(sig);
+            sigqueue_flush(s, sig);
         }
         spin_unlock_irqrestore(&proc_lock, flags);
     }
@@ -526,7 +552,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
     struct signal_state *s = &p->sig;
     struct sig_info info;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    int sig = dequeue(s, set);
+    int sig = dequeue(s, set, &info);
     bool timed_out = false;
     if (!sig && timeout != 0) {
         /* The awaited signals are unblocked while we sleep, so that they
@@ -559,12 +585,9 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
         flags = spin_lock_irqsave(&proc_lock);
         s->blocked = s->real_blocked;
         s->real_blocked = 0;
-        sig = dequeue(s, set);
+        sig = dequeue(s, set, &info);
     } else if (!sig) {
         timed_out = true;
-    }
-    if (sig) {
-        info = s->info[sig - 1];
     }
     spin_unlock_irqrestore(&proc_lock, flags);
     if (!sig) {
@@ -598,10 +621,7 @@ static long kill_locked(struct process *p, int sig, const struct sig_info *info)
     if (!may_signal(current_process(), p, sig)) {
         return -EPERM;
     }
-    if (sig != 0) {
-        signal_send_locked(p, sig, info);
-    }
-    return 0;
+    return sig != 0 ? signal_send_locked(p, sig, info) : 0;
 }
 
 static struct process *find_live_locked(int pid)
