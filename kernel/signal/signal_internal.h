@@ -1,5 +1,5 @@
-/* Shared by the files of kernel/signal: the real-time signal queue. All of it
- * runs with proc_lock held (entries are allocated and freed under it;
+/* Shared by the files of kernel/signal. The real-time signal queue runs
+ * with proc_lock held (entries are allocated and freed under it;
  * kmalloc never sleeps). */
 #ifndef KERNEL_SIGNAL_INTERNAL_H
 #define KERNEL_SIGNAL_INTERNAL_H
@@ -17,5 +17,8 @@ bool sigqueue_add(struct process *p, int sig, const struct sig_info *info);
 int sigqueue_take(struct signal_state *s, int sig, struct sig_info *info);
 /* Drops every queued instance of sig (it became ignored). */
 void sigqueue_flush(struct signal_state *s, int sig);
+
+/* -EINVAL unless 1 <= sig <= NSIG (signal.c). */
+int signal_check_number(int sig);
 
 #endif
