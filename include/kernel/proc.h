@@ -18,7 +18,9 @@ struct process *process_alloc(void);
 /* Gives p a pid and adds it to the process list (and its parent's children). */
 int process_register(struct process *p, struct process *parent);
 void process_free(struct process *p);
+/* The process with this pid (zombies too), or NULL; _locked with proc_lock held. */
 struct process *process_find(int pid);
+struct process *process_find_locked(int pid);
 
 /* POSIX orphaned process group: no member has a parent in another group
  * of the same session (init and zombies do not count). True for an empty

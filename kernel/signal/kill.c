@@ -31,19 +31,6 @@ static long kill_locked(struct process *p, int sig, const struct sig_info *info)
     return sig != 0 ? signal_send_locked(p, sig, info) : 0;
 }
 
-static struct process *find_live_locked(int pid)
-{
-    struct list_head *pos;
-    list_for_each(pos, &all_processes)
-    {
-        struct process *q = list_entry(pos, struct process, all_link);
-        if (q->pid == pid) {
-            return q;
-        }
-    }
-    return NULL;
-}
-
 /* kill(2)'s targets: one pid, a process group (0: ours), or everyone but
  * init and us (-1). A zombie target exists (0) but gets nothing. */
 static long kill_any(int pid, int sig, const struct sig_info *info)
@@ -52,7 +39,7 @@ static long kill_any(int pid, int sig, const struct sig_info *info)
     long r = -ESRCH;
     u64 flags = spin_lock_irqsave(&proc_lock);
     if (pid > 0) {
-        struct process *p = find_live_locked(pid);
+        struct process *p = process_find_locked(pid);
         if (p) {
             r = p->state == PROC_ZOMBIE ? 0 : kill_locked(p, sig, info);
         }
@@ -134,7 +121,7 @@ static long queueinfo(int pid, int sig, uptr_t uinfo)
     }
     struct sig_info info = {si.si_code, si.u.kill.pid, si.u.kill.uid, 0, si.u.kill.value};
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = find_live_locked(pid);
+    struct process *p = process_find_locked(pid);
     long r = -ESRCH;
     if (p) {
         if (sig < 0 || sig > NSIG) {
