@@ -242,14 +242,9 @@ SYSCALL_DEFINE3(mknod, uptr_t, upath, u32, mode, u32, dev)
 SYSCALL_DEFINE3(symlinkat, uptr_t, utarget, int, dirfd, uptr_t, upath)
 {
     char *target, *path;
-    int err = getname(utarget, &target);
+    int err = getname_pair(utarget, &target, upath, &path);
 
     if (err) {
-        return err;
-    }
-    err = getname(upath, &path);
-    if (err) {
-        kfree(target);
         return err;
     }
     err = vfs_symlinkat(target, dirfd, path);
@@ -267,14 +262,9 @@ SYSCALL_DEFINE2(symlink, uptr_t, utarget, uptr_t, upath)
 SYSCALL_DEFINE5(linkat, int, olddirfd, uptr_t, uold, int, newdirfd, uptr_t, unew, int, flags)
 {
     char *oldp, *newp;
-    int err = getname(uold, &oldp);
+    int err = getname_pair(uold, &oldp, unew, &newp);
 
     if (err) {
-        return err;
-    }
-    err = getname(unew, &newp);
-    if (err) {
-        kfree(oldp);
         return err;
     }
     err = vfs_linkat(olddirfd, oldp, newdirfd, newp, flags);

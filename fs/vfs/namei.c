@@ -29,6 +29,20 @@ int getname(uptr_t upath, char **out)
     return 0;
 }
 
+int getname_pair(uptr_t ua, char **a, uptr_t ub, char **b)
+{
+    int err = getname(ua, a);
+
+    if (err) {
+        return err;
+    }
+    err = getname(ub, b);
+    if (err) {
+        kfree(*a);
+    }
+    return err;
+}
+
 void nd_release(struct nameidata *nd)
 {
     if (nd->child) {

@@ -229,14 +229,9 @@ SYSCALL_DEFINE1(rmdir, uptr_t, upath)
 static long rename_common(int olddirfd, uptr_t uold, int newdirfd, uptr_t unew, u32 flags)
 {
     char *oldp, *newp;
-    int err = getname(uold, &oldp);
+    int err = getname_pair(uold, &oldp, unew, &newp);
 
     if (err) {
-        return err;
-    }
-    err = getname(unew, &newp);
-    if (err) {
-        kfree(oldp);
         return err;
     }
     err = vfs_renameat(olddirfd, oldp, newdirfd, newp, flags);

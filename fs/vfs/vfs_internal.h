@@ -52,6 +52,8 @@ void fs_context_set(struct dentry **slot, struct dentry *d);
  * kfree). -EFAULT, -ENAMETOOLONG, -ENOMEM; "" is allowed here (each
  * caller decides, usually -ENOENT via path_walk). */
 int getname(uptr_t upath, char **out);
+/* Both names or neither (the first is freed if the second fails). */
+int getname_pair(uptr_t ua, char **a, uptr_t ub, char **b);
 
 /* Checks run before changing a name in dir (write+exec, not dead,
  * read-only mount). */
