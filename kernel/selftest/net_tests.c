@@ -8,7 +8,9 @@
  * net_hub_frames: eth0 and eth1 on one QEMU hub; eth0 sends frames of
  * random sizes with a sequence number and a CRC-32 to eth1, keeping at most
  * HUB_WINDOW unanswered so nothing overflows; every frame must arrive, in
- * order and intact, and the counters must agree. */
+ * order and intact, and the counters must agree, and the heap and free pages
+ * end where they began. net_hub_soak does the same with 70,000 frames, so
+ * both rings' 16-bit indices wrap. */
 #include <arch/x86_64/trap.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
@@ -134,7 +136,6 @@ SELFTEST(net_arp)
     return 0;
 }
 
-#define HUB_FRAMES 10000
 #define HUB_WINDOW 64
 #define HUB_SEQ_OFF ETH_HLEN
 #define HUB_LEN_OFF (ETH_HLEN + 4)
@@ -210,10 +211,10 @@ static u32 hub_received(void)
 
 static u8 hub_frame[ETH_FRAME_LEN];
 
-SELFTEST(net_hub_frames)
+static int hub_exchange(struct selftest_result *r, const char *name, u32 frames)
 {
     if (netdev_count() < 2) {
-        printk(LOG_INFO, "net_hub_frames: skipped: needs 2 NICs\n");
+        printk(LOG_INFO, "%s: skipped: needs 2 NICs\n", name);
         return 0;
     }
     struct net_device *tx = netdev_get(0), *rx = netdev_get(1);
@@ -240,7 +241,7 @@ SELFTEST(net_hub_frames)
     u64 tick0 = irq_vector_count(VEC_LAPIC_TIMER);
     int err = 0;
     u32 seq;
-    for (seq = 0; seq < HUB_FRAMES; seq++) {
+    for (seq = 0; seq < frames; seq++) {
         if (!wait_event_timeout(hub.wq, seq - hub_received() < HUB_WINDOW, 5 * NSEC_PER_SEC)) {
             err = -1;
             break;
@@ -264,7 +265,7 @@ SELFTEST(net_hub_frames)
         }
     }
     if (err == 0) {
-        wait_event_timeout(hub.wq, hub_received() >= HUB_FRAMES, 10 * NSEC_PER_SEC);
+        wait_event_timeout(hub.wq, hub_received() >= frames, 10 * NSEC_PER_SEC);
     }
     u64 ns = clock_monotonic_ns() - t0;
     u64 irqs = irq_count_total() - irq0;
@@ -280,12 +281,12 @@ SELFTEST(net_hub_frames)
     u32 got = hub_received();
     ST_CHECK(err == 0, "%s: %s at frame %u (%u received)", tx->name,
              err == -1 ? "window never opened" : "transmit failed", seq, got);
-    ST_CHECK(got == HUB_FRAMES, "%u of %u frames received", got, HUB_FRAMES);
+    ST_CHECK(got == frames, "%u of %u frames received", got, frames);
     ST_CHECK(hub.bad_crc == 0 && hub.bad_len == 0, "%u checksum errors, %u bad lengths",
              hub.bad_crc, hub.bad_len);
     ST_CHECK(hub.out_of_order == 0, "%u frames out of order", hub.out_of_order);
     u64 sent = tx1.tx_packets - tx0.tx_packets, rcvd = rx1.rx_packets - rx0.rx_packets;
-    ST_CHECK(sent == HUB_FRAMES && rcvd == HUB_FRAMES + hub.foreign,
+    ST_CHECK(sent == frames && rcvd == frames + hub.foreign,
              "counters: %s sent %llu, %s received %llu (%u foreign)", tx->name,
              (unsigned long long)sent, rx->name, (unsigned long long)rcvd, hub.foreign);
     ST_CHECK(hub.foreign > 0 || tx1.tx_bytes - tx0.tx_bytes == rx1.rx_bytes - rx0.rx_bytes,
@@ -299,12 +300,24 @@ SELFTEST(net_hub_frames)
              (unsigned long long)heap0.bytes_in_use, (unsigned long long)heap1.bytes_in_use,
              (unsigned long long)pages0.free_pages, (unsigned long long)pages1.free_pages);
     u64 ms = ns / NSEC_PER_MSEC ? ns / NSEC_PER_MSEC : 1;
-    u64 per100 = irqs * 100 / HUB_FRAMES, nic100 = nic_irqs * 100 / HUB_FRAMES;
+    u64 per100 = irqs * 100 / frames, nic100 = nic_irqs * 100 / frames;
     printk(LOG_INFO,
-           "net_hub_frames: %u frames in %llu ms, %llu frames/s, %llu.%02llu irqs/frame "
+           "%s: %u frames in %llu ms, %llu frames/s, %llu.%02llu irqs/frame "
            "(%llu.%02llu from the NICs)\n",
-           HUB_FRAMES, (unsigned long long)ms, (unsigned long long)(HUB_FRAMES * 1000ull / ms),
+           name, frames, (unsigned long long)ms, (unsigned long long)(frames * 1000ull / ms),
            (unsigned long long)(per100 / 100), (unsigned long long)(per100 % 100),
            (unsigned long long)(nic100 / 100), (unsigned long long)(nic100 % 100));
     return 0;
+}
+
+SELFTEST(net_hub_frames)
+{
+    return hub_exchange(r, "net_hub_frames", 10000);
+}
+
+/* Past 65,536 completions on eth0's transmit and eth1's receive ring: the
+ * 16-bit ring indices wrap while traffic flows. */
+SELFTEST(net_hub_soak)
+{
+    return hub_exchange(r, "net_hub_soak", 70000);
 }

@@ -5,8 +5,10 @@
 # NICs on two user networks, and on q35 a modern and a legacy NIC. QEMU
 # user networking answers ARP for its gateway 10.0.2.2 even with
 # restrict=on. net_hub_frames sends 10,000 frames from eth0 to eth1 over a
-# QEMU hub, modern and legacy. Last, the interfaces as user space sees
-# them: /proc/net/dev and /proc/metrics (checked with promtool).
+# QEMU hub, modern and legacy; net_hub_soak sends 70,000 (the rings'
+# 16-bit indices wrap), modern with MSI-X and legacy with INTx. Last, the
+# interfaces as user space sees them: /proc/net/dev and /proc/metrics
+# (checked with promtool).
 
 vnet_user() {
     echo "--qemu-arg=-netdev --qemu-arg=user,id=$1,restrict=on"
@@ -64,11 +66,11 @@ q --name virtio-net-q35-mixed --selftests --timeout 60 \
     --qemu-arg=-device --qemu-arg=virtio-net-pci,netdev=n1,disable-modern=on,vectors=0
 
 vnet_hub() {
-    local name=$1 opts=$2
-    q --name "$name" --selftests --timeout 180 --cmdline "console=ttyS0 test selftest=net_hub_frames" \
+    local name=$1 opts=$2 test=${3:-net_hub_frames} frames=${4:-10000}
+    q --name "$name" --selftests --timeout 180 --cmdline "console=ttyS0 test selftest=$test" \
         --reject "KERNEL PANIC" --reject "virtio: virtio[0-9]+:" \
-        --expect "net_hub_frames: 10000 frames in [0-9]+ ms" \
-        --expect "SELFTEST PASS net_hub_frames" \
+        --expect "$test: $frames frames in [0-9]+ ms" \
+        --expect "SELFTEST PASS $test" \
         --qemu-arg=-netdev --qemu-arg=hubport,id=h0,hubid=0 \
         --qemu-arg=-netdev --qemu-arg=hubport,id=h1,hubid=0 \
         --qemu-arg=-device --qemu-arg="virtio-net-pci,netdev=h0$opts" \
@@ -77,6 +79,9 @@ vnet_hub() {
 
 vnet_hub virtio-net-hub-modern ",disable-legacy=on"
 vnet_hub virtio-net-hub-legacy ",disable-modern=on"
+# 70,000 frames: past 65,536 completions, so the 16-bit ring indices wrap.
+vnet_hub virtio-net-soak-modern ",disable-legacy=on" net_hub_soak 70000
+vnet_hub virtio-net-soak-legacy ",disable-modern=on,vectors=0" net_hub_soak 70000
 
 # User space: /proc/net/dev lists eth0 in Linux's layout, and /proc/metrics
 # with an interface still passes promtool.
