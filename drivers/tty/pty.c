@@ -34,7 +34,6 @@
 #include <kernel/string.h>
 
 #define PTY_OBUF 4096
-#define WRITE_CHUNK 256
 
 struct pty {
     struct tty tty; /* the slave */
@@ -184,14 +183,29 @@ static int ptmx_open(struct inode *inode, struct file *f)
     return 0;
 }
 
+/* Moves up to len bytes of the slave's output into kbuf (*n): 1 if there
+ * were any, -EIO once the last slave closed, else 0. */
+static int take_output(struct pty *p, char *kbuf, size_t len, size_t *n)
+{
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    *n = MIN(len, (size_t)(p->ohead - p->otail));
+    for (size_t i = 0; i < *n; i++) {
+        kbuf[i] = p->obuf[(p->otail + i) % PTY_OBUF];
+    }
+    p->otail += (u32)*n;
+    bool closed = p->slave_closed;
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    if (*n > 0) {
+        return 1;
+    }
+    return closed ? -EIO : 0;
+}
+
 static long master_read(struct file *f, struct iobuf *b, u64 *pos)
 {
     struct pty *p = f->private;
-    struct tty *t = &p->tty;
     size_t len = MIN(iobuf_remaining(b), (size_t)PTY_OBUF);
-    struct wait_entry w = WAIT_ENTRY_INIT;
     size_t n = 0;
-    long r = 0;
 
     (void)pos;
     if (len == 0) {
@@ -201,99 +215,42 @@ static long master_read(struct file *f, struct iobuf *b, u64 *pos)
     if (!kbuf) {
         return -ENOMEM;
     }
-    for (;;) {
-        prepare_to_wait(&p->master_wq, &w);
-        u64 flags = spin_lock_irqsave(&t->lock);
-        n = MIN(len, (size_t)(p->ohead - p->otail));
-        for (size_t i = 0; i < n; i++) {
-            kbuf[i] = p->obuf[(p->otail + i) % PTY_OBUF];
-        }
-        p->otail += (u32)n;
-        bool closed = p->slave_closed;
-        spin_unlock_irqrestore(&t->lock, flags);
-        if (n > 0) {
-            wake_up(&t->write_wq);
-            break;
-        }
-        if (closed) {
-            r = -EIO;
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        schedule();
-    }
-    finish_wait(&p->master_wq, &w);
+    long r = wait_event_file(p->master_wq, f->flags & O_NONBLOCK, take_output(p, kbuf, len, &n));
     if (n > 0) {
+        wake_up(&p->tty.write_wq);
         r = iobuf_put(b, kbuf, n);
     }
     kfree(kbuf);
     return r;
 }
 
-/* Sleeps until the slave's input has room: 0 or -errno. */
-static int wait_input_room(struct file *f, struct pty *p)
+static bool input_room(struct pty *p)
 {
-    struct wait_entry w = WAIT_ENTRY_INIT;
-    int r = 0;
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    bool room = n_tty_receive_room(&p->tty.ld) > 0;
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    return room;
+}
 
-    for (;;) {
-        prepare_to_wait(&p->master_wq, &w);
-        u64 flags = spin_lock_irqsave(&p->tty.lock);
-        bool room = n_tty_receive_room(&p->tty.ld) > 0;
-        spin_unlock_irqrestore(&p->tty.lock, flags);
-        if (room) {
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        schedule();
-    }
-    finish_wait(&p->master_wq, &w);
-    return r;
+static size_t master_put(void *ctx, const char *buf, size_t len)
+{
+    struct file *f = ctx;
+    struct pty *p = f->private;
+    return tty_receive(&p->tty, buf, len);
+}
+
+/* Sleeps until the slave's input has room: 0 or -errno. */
+static int master_wait(void *ctx)
+{
+    struct file *f = ctx;
+    struct pty *p = f->private;
+    return wait_event_file(p->master_wq, f->flags & O_NONBLOCK, input_room(p));
 }
 
 static long master_write(struct file *f, struct iobuf *b, u64 *pos)
 {
-    struct pty *p = f->private;
-    char kbuf[WRITE_CHUNK];
-    long done = 0;
-
     (void)pos;
-    while (iobuf_remaining(b) > 0) {
-        long got = iobuf_get(b, kbuf, MIN(iobuf_remaining(b), sizeof(kbuf)));
-        if (got < 0) {
-            return done ? done : got;
-        }
-        size_t off = 0;
-        while (off < (size_t)got) {
-            size_t n = tty_receive(&p->tty, kbuf + off, (size_t)got - off);
-            off += n;
-            if (n > 0) {
-                continue;
-            }
-            int r = wait_input_room(f, p);
-            if (r < 0) {
-                b->pos -= (size_t)got - off;
-                done += (long)off;
-                return done ? done : r;
-            }
-        }
-        done += got;
-    }
-    return done;
+    return tty_write_chunks(b, master_put, master_wait, f);
 }
 
 static u32 master_poll(struct file *f, struct poll_table *pt)

@@ -301,6 +301,12 @@ struct tty *tty_find(u64 id);
 int tty_open_file(struct tty *t, struct file *f, enum tty_file_kind kind, bool noctty);
 long tty_read(struct file *f, struct iobuf *b, u64 *pos);
 long tty_write(struct file *f, struct iobuf *b, u64 *pos);
+/* A write's loop: copies b out in chunks through put (takes what the
+ * device takes now, 0 for nothing) and sleeps in wait (0, or -errno to
+ * stop) whenever put took nothing. Returns the bytes written, or the error
+ * if none were; bytes not written stay unconsumed in b. */
+long tty_write_chunks(struct iobuf *b, size_t (*put)(void *ctx, const char *buf, size_t len),
+                      int (*wait)(void *ctx), void *ctx);
 u32 tty_poll(struct file *f, struct poll_table *pt);
 long tty_file_ioctl(struct file *f, u32 cmd, u64 arg);
 void tty_release(struct file *f);
