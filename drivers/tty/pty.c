@@ -33,7 +33,10 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 
-#define PTY_OBUF 4096
+/* The slave's output waiting for master reads: Linux's pty buffers hold
+ * about 64 KiB. Allocated while the master is open. A power of two. */
+#define PTY_OBUF 65536
+#define MASTER_READ_MAX 4096
 
 struct pty {
     struct tty tty; /* the slave */
@@ -45,7 +48,7 @@ struct pty {
     struct pty_node_info node; /* /dev/pts/N's mode and owner */
     struct wait_queue master_wq; /* output to read, input room, slave close */
     u32 ohead, otail; /* free-running */
-    char obuf[PTY_OBUF];
+    char *obuf; /* PTY_OBUF bytes while master_open */
 };
 
 static spinlock_t pty_lock = SPINLOCK_INIT("pty");
@@ -151,7 +154,11 @@ static int ptmx_open(struct inode *inode, struct file *f)
     char name[16];
 
     (void)inode;
-    if (!p) {
+    if (p) {
+        p->obuf = kmalloc(PTY_OBUF);
+    }
+    if (!p || !p->obuf) {
+        kfree(p);
         return -ENOMEM;
     }
     u64 flags = spin_lock_irqsave(&pty_lock);
@@ -164,6 +171,7 @@ static int ptmx_open(struct inode *inode, struct file *f)
     }
     spin_unlock_irqrestore(&pty_lock, flags);
     if (index < 0) {
+        kfree(p->obuf);
         kfree(p);
         return -ENOSPC;
     }
@@ -204,7 +212,7 @@ static int take_output(struct pty *p, char *kbuf, size_t len, size_t *n)
 static long master_read(struct file *f, struct iobuf *b, u64 *pos)
 {
     struct pty *p = f->private;
-    size_t len = MIN(iobuf_remaining(b), (size_t)PTY_OBUF);
+    size_t len = MIN(iobuf_remaining(b), (size_t)MASTER_READ_MAX);
     size_t n = 0;
 
     (void)pos;
@@ -295,6 +303,28 @@ static long open_peer(struct pty *p, int flags)
     return fd;
 }
 
+/* TIOCSTI on the master: a byte for the master's own reads. The master
+ * is nobody's controlling terminal, so only root may. */
+static long push_master_input(struct pty *p, u64 arg)
+{
+    char c;
+
+    if (!vfs_cred_is_root()) {
+        return -EPERM;
+    }
+    if (copy_from_user(&c, uptr(arg), 1) < 0) {
+        return -EFAULT;
+    }
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    if (p->ohead - p->otail < PTY_OBUF) {
+        p->obuf[p->ohead % PTY_OBUF] = c;
+        p->ohead++;
+    }
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    wake_up(&p->master_wq);
+    return 0;
+}
+
 static long master_ioctl(struct file *f, u32 cmd, u64 arg)
 {
     struct pty *p = f->private;
@@ -315,6 +345,8 @@ static long master_ioctl(struct file *f, u32 cmd, u64 arg)
         return copy_to_user(uptr(arg), &v, sizeof(v));
     case TIOCGPTPEER:
         return open_peer(p, (int)arg);
+    case TIOCSTI:
+        return push_master_input(p, arg);
     case TIOCSIG:
         if (arg != SIGINT && arg != SIGQUIT && arg != SIGTSTP) {
             return -EINVAL;
@@ -335,7 +367,10 @@ static void master_release(struct file *f)
     p->master_open = false;
     t->other_closed = true;
     p->otail = p->ohead;
+    char *obuf = p->obuf;
+    p->obuf = NULL; /* slave_write drops output once master_open is false */
     spin_unlock_irqrestore(&t->lock, flags);
+    kfree(obuf);
     tty_hangup(t, false);
     devpts_pty_kill(p->index);
     tty_put(t);
