@@ -12,6 +12,7 @@
 #include <fs/fcntl.h>
 #include <fs/initramfs.h>
 #include <fs/procfs.h>
+#include <fs/sysfs.h>
 #include <fs/vfs.h>
 #include <kernel/cmdline.h>
 #include <kernel/crash.h>
@@ -73,6 +74,7 @@ static void start_user_space(void)
         panic("cannot create the root file system (%d)", r);
     }
     procfs_init();
+    sysfs_init();
     if (boot_info.nmodules == 0) {
         panic("no initramfs: the boot loader passed no module (add a module2 line)");
     }
@@ -84,9 +86,8 @@ static void start_user_space(void)
     static const struct {
         const char *source, *target, *type;
     } mounts[] = {
-        {"devtmpfs", "/dev", "devtmpfs"},
-        {"devpts", "/dev/pts", "devpts"},
-        {"proc", "/proc", "proc"},
+        {"devtmpfs", "/dev", "devtmpfs"}, {"devpts", "/dev/pts", "devpts"},
+        {"proc", "/proc", "proc"},        {"sysfs", "/sys", "sysfs"},
         {"tmpfs", "/tmp", "tmpfs"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {

@@ -10,7 +10,7 @@
 
 HARNESS("test_syscall_trace");
 
-void uaccess_fake_trace_fault(u64 lo, u64 hi);
+void uaccess_fake_set_fault(u64 lo, u64 hi);
 
 static char line[1024];
 
@@ -390,7 +390,7 @@ static void test_bad_pointers(void)
 
     /* A string running into unreadable memory, before and after 64 characters. */
     memset(page, 'z', sizeof(page));
-    uaccess_fake_trace_fault(U(page + 64), U(page + 128));
+    uaccess_fake_set_fault(U(page + 64), U(page + 128));
     snprintf(line, sizeof(line), "chdir(%#lx) = -14 EFAULT", (unsigned long)U(page + 10));
     char want[128];
     strcpy(want, line);
@@ -400,7 +400,7 @@ static void test_bad_pointers(void)
     /* A buffer partly unreadable shows as its address. */
     snprintf(want, sizeof(want), "write(1, %#lx, 20) = -14 EFAULT", (unsigned long)U(page + 50));
     CHECK_STR(FMT("write", -14, 1, U(page + 50), 20), want);
-    uaccess_fake_trace_fault(0, 0);
+    uaccess_fake_set_fault(0, 0);
 }
 
 static void test_buffers(void)
@@ -451,15 +451,15 @@ static void test_argv(void)
     CHECK_STR(FMT("execve", -14, U("/x"), 0x10, 0), "execve(\"/x\", 0x10, NULL) = -14 EFAULT");
 
     /* The array's third slot is unreadable. */
-    uaccess_fake_trace_fault(U(&slots[2]), U(&slots[4]));
+    uaccess_fake_set_fault(U(&slots[2]), U(&slots[4]));
     snprintf(want, sizeof(want), "execve(\"/x\", [\"a\", \"b\", %#lx], NULL) = -14 EFAULT",
              (unsigned long)U(&slots[2]));
     CHECK_STR(FMT("execve", -14, U("/x"), U(slots), 0), want);
-    uaccess_fake_trace_fault(U(&slots[0]), U(&slots[4]));
+    uaccess_fake_set_fault(U(&slots[0]), U(&slots[4]));
     snprintf(want, sizeof(want), "execve(\"/x\", %#lx, NULL) = -14 EFAULT",
              (unsigned long)U(slots));
     CHECK_STR(FMT("execve", -14, U("/x"), U(slots), 0), want);
-    uaccess_fake_trace_fault(0, 0);
+    uaccess_fake_set_fault(0, 0);
 
     CHECK_STR(FMT("execveat", 0, 3, U(""), U(empty), 0, 0x1000),
               "execveat(3, \"\", [], NULL, AT_EMPTY_PATH) = 0");

@@ -160,40 +160,8 @@ static long blkdev_write(struct file *f, struct iobuf *buf, u64 *pos)
  * beyond it. */
 static s64 blkdev_llseek(struct file *f, s64 off, int whence)
 {
-    struct block_device *bd = f->private;
-    s64 size = (s64)capacity_bytes(bd), base;
-
-    switch (whence) {
-    case SEEK_SET:
-        base = 0;
-        break;
-    case SEEK_CUR:
-        base = (s64)f->pos;
-        break;
-    case SEEK_END:
-        base = size;
-        break;
-    case SEEK_DATA:
-        if (off < 0 || off >= size) {
-            return -ENXIO;
-        }
-        base = 0;
-        break;
-    case SEEK_HOLE:
-        if (off < 0 || off >= size) {
-            return -ENXIO;
-        }
-        base = 0;
-        off = size;
-        break;
-    default:
-        return -EINVAL;
-    }
-    if ((off > 0 && base > INT64_MAX - off) || base + off < 0 || base + off > size) {
-        return -EINVAL;
-    }
-    f->pos = (u64)(base + off);
-    return base + off;
+    s64 size = (s64)capacity_bytes(f->private);
+    return vfs_llseek_size(f, off, whence, size, size);
 }
 
 static int blkdev_fsync(struct file *f)

@@ -8,6 +8,7 @@
 #include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/kmalloc.h>
+#include <kernel/loadavg.h>
 #include <kernel/metrics.h>
 #include <kernel/page_alloc.h>
 #include <kernel/proc.h>
@@ -120,9 +121,14 @@ static void show_loadavg(struct seq_buf *sb, struct process *p, const struct pro
     (void)pi;
     struct process_stats ps;
     process_get_stats(&ps);
-    /* Load averages are not computed yet. */
-    seq_buf_printf(sb, "0.00 0.00 0.00 %u/%u %d\n", ps.running ? ps.running : 1, ps.total,
-                   last_pid());
+    unsigned long avg[3];
+    unsigned w[3], h[3];
+    loadavg_get(avg);
+    for (int i = 0; i < 3; i++) {
+        loadavg_split(avg[i], &w[i], &h[i]);
+    }
+    seq_buf_printf(sb, "%u.%02u %u.%02u %u.%02u %u/%u %d\n", w[0], h[0], w[1], h[1], w[2], h[2],
+                   ps.running ? ps.running : 1, ps.total, last_pid());
 }
 
 /* ---- memory ---- */

@@ -54,7 +54,7 @@ static int fd_lookup(struct inode *dir, struct dentry *d, bool info)
     }
     u32 mode = 0;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = proc_find_locked(pi->pid);
+    struct process *p = process_find_locked(pi->pid);
     struct file *f = p ? proc_fd_file(p, fd) : NULL;
     if (f) {
         mode = info ? (S_IFREG | 0444) : fd_link_mode(f);
@@ -87,7 +87,7 @@ int proc_pid_lookup(struct inode *dir, struct dentry *d)
     switch (pi->kind) {
     case PK_PID: {
         u64 flags = spin_lock_irqsave(&proc_lock);
-        bool alive = proc_find_locked(pi->pid) != NULL;
+        bool alive = process_find_locked(pi->pid) != NULL;
         spin_unlock_irqrestore(&proc_lock, flags);
         if (!alive) {
             return -ENOENT;
@@ -128,7 +128,7 @@ static int next_fd(int pid, int min, int *fd)
 {
     int r = -ENOENT;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = proc_find_locked(pid);
+    struct process *p = process_find_locked(pid);
     if (!p) {
         r = -ESRCH;
     } else if (p->files) {
@@ -178,7 +178,7 @@ int proc_pid_iterate(struct file *f, struct dir_context *ctx)
 {
     const struct proc_inode *pi = f->inode->private;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    bool alive = proc_find_locked(pi->pid) != NULL;
+    bool alive = process_find_locked(pi->pid) != NULL;
     spin_unlock_irqrestore(&proc_lock, flags);
     if (!alive) {
         return -ENOENT;

@@ -13,23 +13,10 @@
 
 #define WRITE_MAX 4096 /* longest write a generated file accepts at once */
 
-struct process *proc_find_locked(int pid)
-{
-    struct list_head *pos;
-    list_for_each(pos, &all_processes)
-    {
-        struct process *q = list_entry(pos, struct process, all_link);
-        if (q->pid == pid) {
-            return q;
-        }
-    }
-    return NULL;
-}
-
 static bool process_exists(int pid)
 {
     u64 flags = spin_lock_irqsave(&proc_lock);
-    bool found = proc_find_locked(pid) != NULL;
+    bool found = process_find_locked(pid) != NULL;
     spin_unlock_irqrestore(&proc_lock, flags);
     return found;
 }
@@ -62,7 +49,7 @@ static int proc_file_open(struct inode *inode, struct file *f)
     }
     if (pi->pid) {
         u64 flags = spin_lock_irqsave(&proc_lock);
-        struct process *p = proc_find_locked(pi->pid);
+        struct process *p = process_find_locked(pi->pid);
         if (!p) {
             err = -ESRCH;
         } else if (f->fmode & FMODE_READ) {
@@ -112,7 +99,7 @@ static long proc_file_write(struct file *f, struct iobuf *buf, u64 *pos)
     kbuf[r] = '\0';
     if (pi->pid) {
         u64 flags = spin_lock_irqsave(&proc_lock);
-        struct process *p = proc_find_locked(pi->pid);
+        struct process *p = process_find_locked(pi->pid);
         r = p ? pi->entry->write(p, kbuf, (size_t)r, *pos) : -ESRCH;
         spin_unlock_irqrestore(&proc_lock, flags);
     } else {
@@ -158,7 +145,7 @@ static int proc_readlink(struct dentry *d, char *buf, size_t len)
         return pi->entry->readlink(NULL, pi, buf, len);
     }
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = proc_find_locked(pi->pid);
+    struct process *p = process_find_locked(pi->pid);
     int r = p ? pi->entry->readlink(p, pi, buf, len) : -ENOENT;
     spin_unlock_irqrestore(&proc_lock, flags);
     return r;
@@ -168,7 +155,7 @@ static int proc_get_link(struct dentry *d, struct dentry **out)
 {
     const struct proc_inode *pi = d->inode->private;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = proc_find_locked(pi->pid);
+    struct process *p = process_find_locked(pi->pid);
     int r = p ? pi->entry->get_link(p, pi, out) : -ENOENT;
     spin_unlock_irqrestore(&proc_lock, flags);
     return r;
@@ -388,7 +375,7 @@ struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e
     if (pid) {
         /* Like Linux: a process's entries belong to its effective ids. */
         u64 flags = spin_lock_irqsave(&proc_lock);
-        struct process *p = proc_find_locked(pid);
+        struct process *p = process_find_locked(pid);
         if (p) {
             i->uid = p->cred.euid;
             i->gid = p->cred.egid;

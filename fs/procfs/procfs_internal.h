@@ -104,9 +104,6 @@ struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e
                               int pid, int fd, u64 ino);
 struct inode *proc_make_pid_dir(struct super_block *sb, int pid, bool in_task);
 
-/* The live process with this pid; proc_lock held. NULL if none. */
-struct process *proc_find_locked(int pid);
-
 /* The open file at fd of p, or NULL (no reference: proc_lock held). */
 struct file *proc_fd_file(struct process *p, int fd);
 /* What /proc/<pid>/fd/N shows for f: its path, or pipe:[ino] and the

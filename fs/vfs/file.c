@@ -333,7 +333,7 @@ void vfs_page_put(phys_addr_t pa)
     }
 }
 
-s64 vfs_generic_llseek(struct file *f, s64 off, int whence)
+s64 vfs_llseek_size(struct file *f, s64 off, int whence, s64 size, s64 max)
 {
     s64 base;
 
@@ -345,30 +345,35 @@ s64 vfs_generic_llseek(struct file *f, s64 off, int whence)
         base = (s64)f->pos;
         break;
     case SEEK_END:
-        base = (s64)f->inode->size;
+        base = size;
         break;
     case SEEK_DATA:
         /* No hole tracking here: all data up to EOF. */
-        if (off < 0 || (u64)off >= f->inode->size) {
+        if (off < 0 || off >= size) {
             return -ENXIO;
         }
         base = 0;
         break;
     case SEEK_HOLE:
-        if (off < 0 || (u64)off >= f->inode->size) {
+        if (off < 0 || off >= size) {
             return -ENXIO;
         }
         base = 0;
-        off = (s64)f->inode->size;
+        off = size;
         break;
     default:
         return -EINVAL;
     }
-    if ((off > 0 && base > INT64_MAX - off) || base + off < 0) {
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0 || base + off > max) {
         return -EINVAL;
     }
     f->pos = (u64)(base + off);
     return base + off;
+}
+
+s64 vfs_generic_llseek(struct file *f, s64 off, int whence)
+{
+    return vfs_llseek_size(f, off, whence, (s64)f->inode->size, INT64_MAX);
 }
 
 s64 vfs_no_llseek(struct file *f, s64 off, int whence)

@@ -10,7 +10,7 @@
 
 #define SEQ_MIN_CAP 256
 #define STORE_MAX 4096 /* longest write a store callback receives */
-#define SYSFS_MAGIC 0x62656572
+#include <fs/sysfs.h>
 
 struct pseudo_node {
     pseudo_show_fn show;

@@ -344,6 +344,9 @@ bool vfs_cred_is_root(void);
 const struct cred *vfs_cred(void);
 
 /* Generic file ops pieces. */
+/* lseek against a size (SEEK_END, SEEK_DATA/HOLE) with positions up to
+ * max: -EINVAL beyond it or below 0, -ENXIO for DATA/HOLE past the size. */
+s64 vfs_llseek_size(struct file *f, s64 off, int whence, s64 size, s64 max);
 s64 vfs_generic_llseek(struct file *f, s64 off, int whence);
 s64 vfs_no_llseek(struct file *f, s64 off, int whence); /* -ESPIPE */
 

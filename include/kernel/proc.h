@@ -2,6 +2,7 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include <arch/x86_64/uaccess.h>
 #include <kernel/process.h>
 #include <kernel/spinlock.h>
 
@@ -17,7 +18,9 @@ struct process *process_alloc(void);
 /* Gives p a pid and adds it to the process list (and its parent's children). */
 int process_register(struct process *p, struct process *parent);
 void process_free(struct process *p);
+/* The process with this pid (zombies too), or NULL; _locked with proc_lock held. */
 struct process *process_find(int pid);
+struct process *process_find_locked(int pid);
 
 /* POSIX orphaned process group: no member has a parent in another group
  * of the same session (init and zombies do not count). True for an empty
@@ -44,5 +47,9 @@ extern u64 process_forks_total, process_execs_total;
  * sethostname(2) without the privilege check: -EINVAL if len > 64. */
 const char *kernel_hostname(void);
 int kernel_set_hostname(const char *name, size_t len);
+
+/* Writes a struct rusage with these CPU times (the rest zero) to user
+ * memory: 0 or -EFAULT (kernel/proc/sys_info.c). */
+long rusage_put(uptr_t usage, u64 utime_ns, u64 stime_ns);
 
 #endif

@@ -1,6 +1,8 @@
 /* Signals (kernel/signal/): Linux numbers, actions and rt_sigframe
  * layout. One thread per process, so a process's pending set, blocked mask
- * and actions live in struct signal_state. */
+ * and actions live in struct signal_state. Standard signals (1-31) have at
+ * most one pending instance; real-time ones (32-64) are queued, one entry
+ * per instance (kernel/signal/sigqueue.c). */
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
@@ -41,6 +43,7 @@
 #define SIGPWR 30
 #define SIGSYS 31
 #define SIGRTMIN 32
+#define SIGRTMAX 64
 
 #define SIG_DFL 0ull
 #define SIG_IGN 1ull
@@ -94,8 +97,7 @@ struct k_sigaction {
     u64 mask;
 };
 
-/* What a pending signal carries to a SA_SIGINFO handler. One pending
- * instance per signal (real-time signals are not queued). */
+/* What a pending signal carries to a SA_SIGINFO handler. */
 struct sig_info {
     s32 code;
     s32 pid;
@@ -122,12 +124,26 @@ struct siginfo_k {
     } u;
 };
 
+/* One queued instance of a real-time signal. */
+struct sigqueue {
+    struct sigqueue *next;
+    int sig;
+    struct sig_info info;
+};
+
 struct signal_state {
     u64 pending;
     u64 blocked;
     u64 real_blocked; /* rt_sigtimedwait: the mask while it waits */
     struct k_sigaction actions[NSIG];
-    struct sig_info info[NSIG];
+    struct sig_info info[SIGRTMIN - 1]; /* standard signals: the first instance's */
+    /* Real-time instances in sending order (NULL when empty; proc_lock).
+     * A pending real-time bit stays set while one of its instances is
+     * queued; set with none queued, it is a kill() that found the queue
+     * full (RLIMIT_SIGPENDING) and carries no siginfo, as on Linux. */
+    struct sigqueue *queue, *queue_tail;
+    u32 queued;
+    bool queue_closed; /* the process exits: nothing is queued any more */
     u64 altstack_sp, altstack_size;
     u32 altstack_flags; /* as sigaltstack() was given them (SS_AUTODISARM) */
     bool restore_mask; /* blocked is temporary: saved_mask comes back */
@@ -144,13 +160,17 @@ struct restart_block {
 struct process;
 struct trap_frame;
 
-/* Queues sig for p (no-op if ignored); wakes it if it may act on it. */
+/* Makes sig pending for p (no-op if ignored); wakes it if it may act on
+ * it. A real-time signal queues one more instance. */
 void signal_send(struct process *p, int sig, const struct sig_info *info);
 /* Sends sig to every live member of process group pgid (kill(-pgid),
  * the TTY's job-control signals). Safe from IRQ context. */
 void signal_send_pgrp(int pgid, int sig, const struct sig_info *info);
-/* The same with proc_lock held. */
-void signal_send_locked(struct process *p, int sig, const struct sig_info *info);
+/* The same with proc_lock held. Returns -EAGAIN if a real-time signal
+ * could not be queued (RLIMIT_SIGPENDING reached, or no memory) and its
+ * si_code is not SI_USER; kill()'s (SI_USER) is then pending without its
+ * siginfo. 0 otherwise. */
+int signal_send_locked(struct process *p, int sig, const struct sig_info *info);
 void signal_send_pgrp_locked(int pgid, int sig, const struct sig_info *info);
 /* POSIX orphaned-group rule at exit: SIGHUP + SIGCONT to pgid if it is
  * now orphaned and has stopped members (proc_lock held; ignore: the exiting
@@ -189,8 +209,11 @@ long signal_set_altstack(uptr_t uss, uptr_t uoss, u64 sp);
  * runs). Returns -EINVAL/-EFAULT for a bad user mask, 0 otherwise. */
 int signal_begin_temp_mask(uptr_t umask, u64 sigsetsize);
 void signal_end_temp_mask(bool interrupted);
-/* fork: child inherits actions and mask; exec: handled signals reset. */
+/* fork: child inherits actions and mask, nothing pending; exec: handled
+ * signals reset, pending ones kept. */
 void signal_fork(struct signal_state *child, const struct signal_state *parent);
 void signal_exec(struct signal_state *s);
+/* process_exit: frees the real-time queue; nothing is queued afterwards. */
+void signal_exit(struct process *p);
 
 #endif

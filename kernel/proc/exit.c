@@ -49,6 +49,7 @@ __attribute__((noreturn)) void process_exit(int wait_status)
         panic("init exited (wait status %#x)", wait_status);
     }
     itimer_exit(p);
+    signal_exit(p);
     if (p->pid == p->sid) {
         tty_session_leader_exit(p);
     }
@@ -171,6 +172,8 @@ struct wait_report {
     int status; /* wait4's encoding */
     int code; /* waitid's si_code: CLD_* */
     int si_status;
+    /* CPU time of the child and of the children it waited for. */
+    u64 utime_ns, stime_ns;
 };
 
 /* Finds a child matching (idtype, id) with something options ask for:
@@ -194,6 +197,8 @@ static int wait_scan(struct process *p, int idtype, int id, int options, struct 
         }
         r->pid = c->pid;
         r->uid = c->cred.uid;
+        r->utime_ns = c->utime_ns + c->cutime_ns;
+        r->stime_ns = c->stime_ns + c->cstime_ns;
         if (c->state == PROC_ZOMBIE) {
             /* Without WEXITED an exited child does not count at all
              * (ECHILD if there is no other), as on Linux. */
@@ -294,7 +299,7 @@ SYSCALL_DEFINE4(wait4, int, pid, uptr_t, ustatus, int, options, uptr_t, rusage)
     if (!uptr_is_null(ustatus) && put_user(&rep.status, ustatus) < 0) {
         return -EFAULT;
     }
-    if (!uptr_is_null(rusage) && clear_user(rusage, 144) < 0) {
+    if (!uptr_is_null(rusage) && rusage_put(rusage, rep.utime_ns, rep.stime_ns) < 0) {
         return -EFAULT;
     }
     return rep.pid;
@@ -343,8 +348,11 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_
     if (!uptr_is_null(infop) && copy_to_user(infop, &info, sizeof(info)) < 0) {
         return -EFAULT;
     }
-    if (!uptr_is_null(rusage) && clear_user(rusage, 144) < 0) {
-        return -EFAULT;
+    if (!uptr_is_null(rusage)) {
+        long e = r > 0 ? rusage_put(rusage, rep.utime_ns, rep.stime_ns) : clear_user(rusage, 144);
+        if (e < 0) {
+            return -EFAULT;
+        }
     }
     return 0;
 }

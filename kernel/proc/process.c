@@ -91,19 +91,23 @@ void process_free(struct process *p)
     kfree(p);
 }
 
-struct process *process_find(int pid)
+struct process *process_find_locked(int pid)
 {
-    struct process *found = NULL;
-    u64 flags = spin_lock_irqsave(&proc_lock);
     struct list_head *pos;
     list_for_each(pos, &all_processes)
     {
         struct process *q = list_entry(pos, struct process, all_link);
         if (q->pid == pid) {
-            found = q;
-            break;
+            return q;
         }
     }
+    return NULL;
+}
+
+struct process *process_find(int pid)
+{
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    struct process *found = process_find_locked(pid);
     spin_unlock_irqrestore(&proc_lock, flags);
     return found;
 }

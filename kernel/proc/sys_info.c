@@ -2,6 +2,7 @@
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/loadavg.h>
 #include <kernel/page_alloc.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -108,6 +109,11 @@ SYSCALL_DEFINE1(sysinfo, uptr_t, info)
     si.totalram = ps.total_pages * PAGE_SIZE;
     si.freeram = ps.free_pages * PAGE_SIZE;
     si.procs = (u16)st.total;
+    unsigned long avg[3];
+    loadavg_get(avg);
+    for (int i = 0; i < 3; i++) {
+        si.loads[i] = avg[i] << (16 - LOADAVG_FSHIFT); /* SI_LOAD_SHIFT is 16 */
+    }
     si.mem_unit = 1;
     return copy_to_user(info, &si, sizeof(si));
 }
@@ -132,34 +138,33 @@ SYSCALL_DEFINE1(times, uptr_t, buf)
     return ns_to_clock_t(clock_monotonic_ns()) + 1;
 }
 
+/* struct rusage: two timevals, then 14 longs we leave at zero. */
 struct rusage_k {
     s64 utime_sec, utime_usec, stime_sec, stime_usec;
     s64 rest[14];
 };
 
+long rusage_put(uptr_t usage, u64 utime_ns, u64 stime_ns)
+{
+    struct rusage_k r;
+    memset(&r, 0, sizeof(r));
+    r.utime_sec = (s64)(utime_ns / NSEC_PER_SEC);
+    r.utime_usec = (s64)(utime_ns % NSEC_PER_SEC / 1000);
+    r.stime_sec = (s64)(stime_ns / NSEC_PER_SEC);
+    r.stime_usec = (s64)(stime_ns % NSEC_PER_SEC / 1000);
+    return copy_to_user(usage, &r, sizeof(r));
+}
+
 SYSCALL_DEFINE2(getrusage, int, who, uptr_t, usage)
 {
     struct process *p = current_process();
-    u64 u, s;
-    if (who == 0) { /* RUSAGE_SELF */
-        u = p->utime_ns;
-        s = p->stime_ns;
-    } else if (who == -1) { /* RUSAGE_CHILDREN */
-        u = p->cutime_ns;
-        s = p->cstime_ns;
-    } else if (who == 1) { /* RUSAGE_THREAD */
-        u = p->utime_ns;
-        s = p->stime_ns;
-    } else {
-        return -EINVAL;
+    if (who == 0 || who == 1) { /* RUSAGE_SELF, RUSAGE_THREAD */
+        return rusage_put(usage, p->utime_ns, p->stime_ns);
     }
-    struct rusage_k r;
-    memset(&r, 0, sizeof(r));
-    r.utime_sec = (s64)(u / NSEC_PER_SEC);
-    r.utime_usec = (s64)(u % NSEC_PER_SEC / 1000);
-    r.stime_sec = (s64)(s / NSEC_PER_SEC);
-    r.stime_usec = (s64)(s % NSEC_PER_SEC / 1000);
-    return copy_to_user(usage, &r, sizeof(r));
+    if (who == -1) { /* RUSAGE_CHILDREN */
+        return rusage_put(usage, p->cutime_ns, p->cstime_ns);
+    }
+    return -EINVAL;
 }
 
 static long do_prlimit(struct process *p, unsigned resource, uptr_t new_lim, uptr_t old_lim)

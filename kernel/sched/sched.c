@@ -4,6 +4,7 @@
 #include <arch/x86_64/trap.h>
 #include <kernel/buddy.h>
 #include <kernel/ktimer.h>
+#include <kernel/loadavg.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/string.h>
@@ -185,8 +186,30 @@ void sched_enqueue_new(struct thread *t)
     enqueue(t);
 }
 
+/* Runnable threads other than idle (the running one included). */
+static unsigned count_runnable(void)
+{
+    unsigned n = 0;
+    u64 flags = spin_lock_irqsave(&rq_lock);
+    struct list_head *pos;
+    list_for_each(pos, &all_threads)
+    {
+        struct thread *t = list_entry(pos, struct thread, all_link);
+        if (t != idle_thread && t->state == THREAD_RUNNABLE) {
+            n++;
+        }
+    }
+    spin_unlock_irqrestore(&rq_lock, flags);
+    return n;
+}
+
 void sched_tick(void)
 {
+    static unsigned load_ticks;
+    if (++load_ticks >= LOADAVG_PERIOD_S * SCHED_HZ) {
+        load_ticks = 0;
+        loadavg_sample(count_runnable());
+    }
     ktimer_run_expired();
     struct thread *t = cpu0.current;
     if (t->slice_left > 0) {

@@ -12,6 +12,8 @@
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 
+#include "signal_internal.h"
+
 #define UNCATCHABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define SIG_BLOCK 0
@@ -103,13 +105,13 @@ static void notify_parent_stop(struct process *p, int why)
     wake_up(&parent->child_exit);
 }
 
-/* Queues sig for p and wakes it if it may act on it; proc_lock held.
- * Stop signals and SIGCONT cancel each other when sent, and SIGCONT
+/* Makes sig pending for p and wakes it if it may act on it; proc_lock
+ * held. Stop signals and SIGCONT cancel each other when sent, and SIGCONT
  * resumes a stopped process whatever its action or mask. */
-void signal_send_locked(struct process *p, int sig, const struct sig_info *info)
+int signal_send_locked(struct process *p, int sig, const struct sig_info *info)
 {
     if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG) {
-        return;
+        return 0;
     }
     struct signal_state *s = &p->sig;
     if (SIGBIT(sig) & STOP_SIGNALS) {
@@ -126,15 +128,23 @@ void signal_send_locked(struct process *p, int sig, const struct sig_info *info)
         }
     }
     if (send_ignored(p, sig, info)) {
-        return;
+        return 0;
     }
-    if (!(s->pending & SIGBIT(sig))) {
-        s->info[sig - 1] = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
+    struct sig_info k = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
+    if (sig >= SIGRTMIN) {
+        /* Linux: only kill() may still make a signal pending that the
+         * queue has no room for; it then arrives without its siginfo. */
+        if (!sigqueue_add(p, sig, &k) && (!info || k.code != SI_USER)) {
+            return -EAGAIN;
+        }
+    } else if (!(s->pending & SIGBIT(sig))) {
+        s->info[sig - 1] = k;
     }
     s->pending |= SIGBIT(sig);
     if (!(s->blocked & SIGBIT(sig)) && p->thread) {
         wake_thread(p->thread);
     }
+    return 0;
 }
 
 void signal_send(struct process *p, int sig, const struct sig_info *info)
@@ -194,6 +204,9 @@ void signal_fork(struct signal_state *child, const struct signal_state *parent)
     /* A fork inside ppoll/sigsuspend cannot happen: the mask is the real one. */
     child->blocked = parent->blocked;
     child->pending = 0;
+    child->queue = child->queue_tail = NULL;
+    child->queued = 0;
+    child->queue_closed = false;
     child->real_blocked = 0;
     child->restore_mask = false;
     child->altstack_sp = parent->altstack_sp;
@@ -234,9 +247,10 @@ void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *i
 
 /* ---- taking signals on the way to user mode ---- */
 
-/* The next pending signal in mask, removed: SIGKILL, then a synchronous
- * one, then the lowest number. */
-static int dequeue(struct signal_state *s, u64 mask)
+/* The next pending signal in mask, removed, its siginfo in *info:
+ * SIGKILL, then a synchronous one, then the lowest number (standard
+ * signals before real-time ones, whose oldest instance comes first). */
+static int dequeue(struct signal_state *s, u64 mask, struct sig_info *info)
 {
     u64 ready = s->pending & mask;
     if (!ready) {
@@ -248,7 +262,19 @@ static int dequeue(struct signal_state *s, u64 mask)
         ready &= SYNCHRONOUS_SIGNALS;
     }
     int sig = __builtin_ctzll(ready) + 1;
-    s->pending &= ~SIGBIT(sig);
+    if (sig < SIGRTMIN) {
+        *info = s->info[sig - 1];
+        s->pending &= ~SIGBIT(sig);
+        return sig;
+    }
+    int more = sigqueue_take(s, sig, info);
+    if (more < 0) {
+        /* Made pending by kill() with the queue full. */
+        *info = (struct sig_info){SI_USER, 0, 0, 0, 0};
+    }
+    if (more <= 0) {
+        s->pending &= ~SIGBIT(sig);
+    }
     return sig;
 }
 
@@ -299,12 +325,11 @@ int signal_get(struct k_sigaction *ka, struct sig_info *info)
     struct signal_state *s = &p->sig;
     for (;;) {
         u64 flags = spin_lock_irqsave(&proc_lock);
-        int sig = dequeue(s, ~s->blocked | UNCATCHABLE);
+        int sig = dequeue(s, ~s->blocked | UNCATCHABLE, info);
         if (!sig) {
             spin_unlock_irqrestore(&proc_lock, flags);
             return 0;
         }
-        *info = s->info[sig - 1];
         struct k_sigaction *act = &s->actions[sig - 1];
         if (sig != SIGKILL && act->handler == SIG_IGN) {
             spin_unlock_irqrestore(&proc_lock, flags);
@@ -392,14 +417,14 @@ void signal_end_temp_mask(bool interrupted)
 
 /* ---- system calls ---- */
 
-static int check_sig(int sig)
+int signal_check_number(int sig)
 {
     return sig < 1 || sig > NSIG ? -EINVAL : 0;
 }
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsize)
 {
-    if (sigsetsize != sizeof(u64) || check_sig(sig) < 0) {
+    if (sigsetsize != sizeof(u64) || signal_check_number(sig) < 0) {
         return -EINVAL;
     }
     struct process *p = current_process();
@@ -424,6 +449,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
          * pending one, blocked or not. */
         if (is_ignored(s, sig)) {
             s->pending &= ~SIGBIT(sig);
+            sigqueue_flush(s, sig);
         }
         spin_unlock_irqrestore(&proc_lock, flags);
     }
@@ -526,7 +552,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
     struct signal_state *s = &p->sig;
     struct sig_info info;
     u64 flags = spin_lock_irqsave(&proc_lock);
-    int sig = dequeue(s, set);
+    int sig = dequeue(s, set, &info);
     bool timed_out = false;
     if (!sig && timeout != 0) {
         /* The awaited signals are unblocked while we sleep, so that they
@@ -559,12 +585,9 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
         flags = spin_lock_irqsave(&proc_lock);
         s->blocked = s->real_blocked;
         s->real_blocked = 0;
-        sig = dequeue(s, set);
+        sig = dequeue(s, set, &info);
     } else if (!sig) {
         timed_out = true;
-    }
-    if (sig) {
-        info = s->info[sig - 1];
     }
     spin_unlock_irqrestore(&proc_lock, flags);
     if (!sig) {
@@ -578,164 +601,6 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
         }
     }
     return sig;
-}
-
-/* Linux's kill permission: root, or a real or effective uid matching the
- * target's real or saved uid; SIGCONT within the session. */
-static bool may_signal(const struct process *me, const struct process *p, int sig)
-{
-    const struct cred *a = &me->cred, *b = &p->cred;
-    if (a->euid == 0 || a->euid == b->suid || a->euid == b->uid || a->uid == b->suid ||
-        a->uid == b->uid) {
-        return true;
-    }
-    return sig == SIGCONT && me->sid == p->sid;
-}
-
-/* Sends to one live process; proc_lock held. */
-static long kill_locked(struct process *p, int sig, const struct sig_info *info)
-{
-    if (!may_signal(current_process(), p, sig)) {
-        return -EPERM;
-    }
-    if (sig != 0) {
-        signal_send_locked(p, sig, info);
-    }
-    return 0;
-}
-
-static struct process *find_live_locked(int pid)
-{
-    struct list_head *pos;
-    list_for_each(pos, &all_processes)
-    {
-        struct process *q = list_entry(pos, struct process, all_link);
-        if (q->pid == pid) {
-            return q;
-        }
-    }
-    return NULL;
-}
-
-/* kill(2)'s targets: one pid, a process group (0: ours), or everyone but
- * init and us (-1). A zombie target exists (0) but gets nothing. */
-static long kill_any(int pid, int sig, const struct sig_info *info)
-{
-    struct process *me = current_process();
-    long r = -ESRCH;
-    u64 flags = spin_lock_irqsave(&proc_lock);
-    if (pid > 0) {
-        struct process *p = find_live_locked(pid);
-        if (p) {
-            r = p->state == PROC_ZOMBIE ? 0 : kill_locked(p, sig, info);
-        }
-        spin_unlock_irqrestore(&proc_lock, flags);
-        return r;
-    }
-    int pgid = pid == 0 ? me->pgid : -pid;
-    bool found = false;
-    struct list_head *pos;
-    list_for_each(pos, &all_processes)
-    {
-        struct process *q = list_entry(pos, struct process, all_link);
-        if (q->state == PROC_ZOMBIE) {
-            continue;
-        }
-        if (pid == -1 ? (q->pid != INIT_PID && q != me) : q->pgid == pgid) {
-            long k = kill_locked(q, sig, info);
-            if (!found || k == 0) {
-                r = k;
-            }
-            found = true;
-        }
-    }
-    spin_unlock_irqrestore(&proc_lock, flags);
-    return r;
-}
-
-SYSCALL_DEFINE2(kill, int, pid, int, sig)
-{
-    if (sig < 0 || sig > NSIG) {
-        return -EINVAL;
-    }
-    if (pid == -2147483647 - 1) {
-        return -ESRCH; /* -pid would overflow */
-    }
-    struct process *me = current_process();
-    struct sig_info info = {SI_USER, me->pid, me->cred.uid, 0, 0};
-    return kill_any(pid, sig, &info);
-}
-
-SYSCALL_DEFINE2(tkill, int, tid, int, sig)
-{
-    if (tid <= 0 || sig < 0 || sig > NSIG) {
-        return -EINVAL;
-    }
-    struct process *me = current_process();
-    struct sig_info info = {SI_TKILL, me->pid, me->cred.uid, 0, 0};
-    return kill_any(tid, sig, &info);
-}
-
-SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
-{
-    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG) {
-        return -EINVAL;
-    }
-    if (tgid != tid) {
-        return -ESRCH;
-    }
-    struct process *me = current_process();
-    struct sig_info info = {SI_TKILL, me->pid, me->cred.uid, 0, 0};
-    return kill_any(tid, sig, &info);
-}
-
-/* rt_sigqueueinfo: the caller supplies the siginfo, but may not pretend to
- * be the kernel or kill() (si_code >= 0, or SI_TKILL) towards another
- * process. */
-static long queueinfo(int pid, int sig, uptr_t uinfo)
-{
-    struct siginfo_k si;
-    if (copy_from_user(&si, uinfo, sizeof(si)) < 0) {
-        return -EFAULT;
-    }
-    struct process *me = current_process();
-    if ((si.si_code >= 0 || si.si_code == SI_TKILL) && pid != me->pid) {
-        return -EPERM;
-    }
-    if (pid <= 0) {
-        return -ESRCH;
-    }
-    struct sig_info info = {si.si_code, si.u.kill.pid, si.u.kill.uid, 0, si.u.kill.value};
-    u64 flags = spin_lock_irqsave(&proc_lock);
-    struct process *p = find_live_locked(pid);
-    long r = -ESRCH;
-    if (p) {
-        if (sig < 0 || sig > NSIG) {
-            r = -EINVAL;
-        } else if (p->state == PROC_ZOMBIE) {
-            r = may_signal(me, p, sig) ? 0 : -EPERM;
-        } else {
-            r = kill_locked(p, sig, &info);
-        }
-    }
-    spin_unlock_irqrestore(&proc_lock, flags);
-    return r;
-}
-
-SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uptr_t, uinfo)
-{
-    return queueinfo(pid, sig, uinfo);
-}
-
-SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uptr_t, uinfo)
-{
-    if (tgid <= 0 || tid <= 0) {
-        return -EINVAL;
-    }
-    if (tgid != tid) {
-        return -ESRCH;
-    }
-    return queueinfo(tid, sig, uinfo);
 }
 
 /* restart_syscall(2): entered through the syscall instruction again after

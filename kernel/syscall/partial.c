@@ -9,11 +9,10 @@ const char *const syscall_partial[] = {
     "madvise", /* MADV_DONTNEED acts; other advice is accepted and ignored */
     "mount", /* tmpfs, proc, devtmpfs; no bind/move mounts */
     "umount2", /* MNT_DETACH is not lazy */
-    "wait4", /* the rusage result is all zeros */
+    "wait4", /* rusage has the CPU times only (no maxrss, faults, switches) */
     "waitid", /* as wait4 */
     "fcntl", /* record locks always succeed */
     "flock", /* always succeeds */
     "renameat2", /* flags other than 0 and RENAME_NOREPLACE give EINVAL */
-    "rt_sigqueueinfo", /* real-time signals are not queued: one pending instance each */
     NULL,
 };

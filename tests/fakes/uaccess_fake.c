@@ -1,15 +1,26 @@
 /* Host fake of the uaccess helpers: user addresses are host addresses.
- * NULL, addresses below 4096 and the page at FAKE_BAD_UADDR (0xdead0000)
- * fault with -EFAULT, as an unmapped user page would. */
+ * Addresses below 64 KiB and a fault window fault with -EFAULT, as an
+ * unmapped user page would. The window is the page at FAKE_BAD_UADDR
+ * (0xdead0000) unless a test moves it with uaccess_fake_set_fault(). */
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>
 #include <string.h>
 
 #include "fakes/vfs_fakes.h"
 
+#define FAKE_NULL_GUARD 0x10000
+
+static u64 fault_lo = FAKE_BAD_UADDR, fault_hi = FAKE_BAD_UADDR + 4096;
+
+void uaccess_fake_set_fault(u64 lo, u64 hi)
+{
+    fault_lo = lo;
+    fault_hi = hi;
+}
+
 static bool byte_faults(u64 a)
 {
-    return a < 4096 || a >= USER_SPACE_TOP || (a >= FAKE_BAD_UADDR && a < FAKE_BAD_UADDR + 4096);
+    return a < FAKE_NULL_GUARD || a >= USER_SPACE_TOP || (a >= fault_lo && a < fault_hi);
 }
 
 static bool range_faults(u64 a, size_t n)
@@ -20,8 +31,7 @@ static bool range_faults(u64 a, size_t n)
     if (!user_range_ok(uptr(a), n)) {
         return true;
     }
-    return byte_faults(a) || byte_faults(a + n - 1) ||
-           (a < FAKE_BAD_UADDR + 4096 && a + n > FAKE_BAD_UADDR);
+    return byte_faults(a) || byte_faults(a + n - 1) || (a < fault_hi && a + n > fault_lo);
 }
 
 int copy_from_user(void *dst, uptr_t src, size_t n)

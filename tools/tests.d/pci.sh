@@ -3,7 +3,8 @@
 #
 # pci-list: the default machine (i440fx, ports 0xCF8/0xCFC) with a virtio-net
 # and a virtio-blk device: one boot line per function with the right ids,
-# and /proc/bus/pci/devices lists them in the Linux format.
+# and /proc/bus/pci/devices lists them in the Linux format; BusyBox lspci
+# lists them from sysfs, which also shows eth0 and vda.
 # pci-q35: q35 uses ECAM and finds a device behind a PCIe root port on bus 1.
 # pci-off: pci=off skips enumeration.
 # pci-intx / pci-msix: the self-tests that make an e1000 (INTx, shared
@@ -20,7 +21,7 @@ q --name pci-list --timeout 90 --cmdline "console=ttyS0" --expect-exit 0 \
     --qemu-arg=-netdev --qemu-arg=user,id=n0,restrict=on \
     --qemu-arg=-drive --qemu-arg=if=none,id=d0,file=$pci_disk,format=raw \
     --qemu-arg=-device --qemu-arg=virtio-blk-pci,drive=d0 \
-    --send '# =cat /proc/bus/pci/devices; echo pci-done-$((6*7))\r' \
+    --send '# =cat /proc/bus/pci/devices; lspci -k; echo SYS $(cat /sys/class/net/eth0/address /sys/class/net/eth0/mtu /sys/class/net/eth0/operstate /sys/block/vda/size /sys/block/vda/dev); echo pci-done-$((6*7))\r' \
     --until 'pci-done-42' \
     --expect 'pci: config space via ports 0xcf8/0xcfc' \
     --expect 'pci 0000:00:00\.0: 8086:1237 class 0600 \(host bridge\)' \
@@ -30,7 +31,11 @@ q --name pci-list --timeout 90 --cmdline "console=ttyS0" --expect-exit 0 \
     --expect 'pci: [0-9]+ functions' \
     --expect '(?m)^0000\t80861237\t0(\t +0){14}\t' \
     --expect '(?m)^00[0-9a-f]{2}\t1af41000\t[0-9a-f]+\t +[0-9a-f]+1\t +[0-9a-f]+000\t +0\t +0\t +[0-9a-f]+00c\t +0\t +[0-9a-f]+\t +20\t +1000\t +0\t +0\t +4000\t +0\t +[0-9a-f]+\t' \
-    --expect '(?m)^00[0-9a-f]{2}\t1af41001\t'
+    --expect '(?m)^00[0-9a-f]{2}\t1af41001\t' \
+    --expect '(?m)^00:00\.0 Class 0600: 8086:1237\r?$' \
+    --expect '(?m)^00:[0-9a-f]{2}\.0 Class 0200: 1af4:1000 virtio-pci\r?$' \
+    --expect '(?m)^00:[0-9a-f]{2}\.0 Class 0100: 1af4:1001 virtio-pci\r?$' \
+    --expect 'SYS 52:54:00:12:34:56 1500 up 2048 254:0'
 
 q --name pci-q35 --timeout 90 --cmdline "console=ttyS0" --expect-exit 0 \
     --reject "KERNEL PANIC" \

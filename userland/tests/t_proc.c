@@ -163,6 +163,66 @@ static void test_wait(void)
     }
 }
 
+/* Burns CPU in user mode for about ms milliseconds of wall time. */
+static void burn_cpu(int ms)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    volatile unsigned long sink = 0;
+    do {
+        for (int i = 0; i < 100000; i++) {
+            sink += (unsigned long)i;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+}
+
+static long tv_us(struct timeval tv)
+{
+    return tv.tv_sec * 1000000L + tv.tv_usec;
+}
+
+/* wait4 and waitid report the CPU time of the child they reap (its own and
+ * its waited-for children's) in struct rusage. */
+static void test_wait_rusage(void)
+{
+    for (int via_waitid = 0; via_waitid < 2; via_waitid++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            pid_t g = fork();
+            if (g == 0) {
+                burn_cpu(150);
+                _exit(0);
+            }
+            waitpid(g, NULL, 0);
+            burn_cpu(150);
+            _exit(0);
+        }
+        struct rusage ru;
+        memset(&ru, 0xff, sizeof(ru));
+        long r;
+        if (via_waitid) {
+            siginfo_t si;
+            r = syscall(SYS_waitid, P_PID, pid, &si, WEXITED, &ru);
+        } else {
+            int st;
+            r = syscall(SYS_wait4, pid, &st, 0, &ru);
+        }
+        const char *how = via_waitid ? "waitid" : "wait4";
+        CHECK(r == (via_waitid ? 0 : pid), "%s reaps the CPU-burning child", how);
+        /* 300 ms of wall time busy in two processes; a loaded host or
+         * coarse ticks give less user time, but never none. */
+        CHECK(tv_us(ru.ru_utime) >= 50000 && tv_us(ru.ru_utime) < 10000000,
+              "%s rusage: the child's and grandchild's user time (%ld us)", how,
+              tv_us(ru.ru_utime));
+        CHECK(ru.ru_stime.tv_usec >= 0 && ru.ru_stime.tv_usec < 1000000,
+              "%s rusage: a valid system time", how);
+    }
+    struct rusage self;
+    CHECK(getrusage(RUSAGE_CHILDREN, &self) == 0 && tv_us(self.ru_utime) >= 100000,
+          "RUSAGE_CHILDREN counts the reaped children (%ld us)", tv_us(self.ru_utime));
+}
+
 static void test_ids(void)
 {
     pid_t me = getpid();
@@ -871,6 +931,7 @@ int main(int argc, char **argv)
     if (t_enter_tmpdir() != 0)
         return t_end();
     test_wait();
+    test_wait_rusage();
     test_ids();
     test_fork_exec();
     test_creds();

@@ -1,8 +1,8 @@
 /* t_signals: signal delivery, default actions, job control (stop and
  * continue), wait reports, handler flags, alternate stacks, exact register
  * restore by rt_sigreturn, forged sigreturn frames, interval timers,
- * sigtimedwait/sigqueueinfo and interrupted system calls, with the results
- * of Linux x86_64.
+ * sigtimedwait/sigqueueinfo, queued real-time signals and interrupted
+ * system calls, with the results of Linux x86_64.
  *
  * Every child arms alarm() as a watchdog, so that a kernel bug shows as a
  * failed case rather than a hang.
@@ -10,6 +10,7 @@
 #include "t.h"
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/time.h>
 #include <ucontext.h>
@@ -862,6 +863,228 @@ static void test_queue_and_wait(void)
     unblock_all();
 }
 
+/* ---- queued real-time signals ---- */
+
+static volatile int rt_sigs[16], rt_vals[16], rt_codes[16];
+static volatile int rt_count;
+
+static void rt_record(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (rt_count < 16) {
+        rt_sigs[rt_count] = sig;
+        rt_vals[rt_count] = si->si_value.sival_int;
+        rt_codes[rt_count] = si->si_code;
+    }
+    rt_count++;
+}
+
+static int queue_value(int sig, int value)
+{
+    union sigval v;
+    v.sival_int = value;
+    return sigqueue(getpid(), sig, v);
+}
+
+/* Takes the next signal of set without waiting: its number, or -errno. */
+static int take(const sigset_t *set, siginfo_t *si)
+{
+    struct timespec zero = {0, 0};
+    memset(si, 0, sizeof *si);
+    int r = sigtimedwait(set, si, &zero);
+    return r < 0 ? -errno : r;
+}
+
+/* Exec'd by test_rt_queue with two instances of SIGRTMIN+1 (values 7 and
+ * 8) and SIGUSR1 pending and blocked: they must still be there. */
+static int rt_after_exec(void)
+{
+    sigset_t set, pend;
+    sigemptyset(&set);
+    sigaddset(&set, SIGRTMIN + 1);
+    sigaddset(&set, SIGUSR1);
+    sigpending(&pend);
+    if (!sigismember(&pend, SIGRTMIN + 1) || !sigismember(&pend, SIGUSR1)) {
+        return 2;
+    }
+    siginfo_t si;
+    if (take(&set, &si) != SIGUSR1) {
+        return 3;
+    }
+    for (int v = 7; v <= 8; v++) {
+        if (take(&set, &si) != SIGRTMIN + 1 || si.si_value.sival_int != v ||
+            si.si_code != SI_QUEUE) {
+            return 4;
+        }
+    }
+    return take(&set, &si) == -EAGAIN ? 0 : 5;
+}
+
+static void test_rt_queue(void)
+{
+    int rt1 = SIGRTMIN + 1, rt3 = SIGRTMIN + 3;
+    sigset_t set, pend, old;
+    siginfo_t si;
+    sigemptyset(&set);
+    sigaddset(&set, rt1);
+    sigaddset(&set, rt3);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, &old);
+
+    /* Five instances come back in order, each with its own siginfo. */
+    int ok = 1;
+    for (int v = 1; v <= 5; v++) {
+        ok &= queue_value(rt1, v) == 0;
+    }
+    CHECK(ok, "sigqueue SIGRTMIN+1 five times");
+    int good = 0;
+    for (int v = 1; v <= 5; v++) {
+        sigpending(&pend);
+        int r = take(&set, &si);
+        good += r == rt1 && si.si_signo == rt1 && si.si_value.sival_int == v &&
+                si.si_code == SI_QUEUE && si.si_pid == getpid() && si.si_uid == getuid() &&
+                sigismember(&pend, rt1);
+    }
+    CHECK(good == 5, "sigtimedwait takes the five instances in order with their values");
+    sigpending(&pend);
+    CHECK(!sigismember(&pend, rt1) && take(&set, &si) == -EAGAIN,
+          "no longer pending once the last instance is taken");
+
+    /* Lowest number first, in sending order within one number. */
+    queue_value(rt3, 30);
+    queue_value(rt1, 10);
+    queue_value(rt3, 31);
+    queue_value(rt1, 11);
+    int want_sig[4] = {rt1, rt1, rt3, rt3}, want_val[4] = {10, 11, 30, 31};
+    good = 0;
+    for (int i = 0; i < 4; i++) {
+        good += take(&set, &si) == want_sig[i] && si.si_value.sival_int == want_val[i];
+    }
+    CHECK(good == 4, "two real-time numbers: the lower first, FIFO within each");
+
+    /* A standard signal stays one instance, with the first siginfo. */
+    queue_value(SIGUSR1, 1);
+    queue_value(SIGUSR1, 2);
+    kill(getpid(), SIGUSR1);
+    int r1 = take(&set, &si);
+    int v1 = si.si_value.sival_int, c1 = si.si_code;
+    CHECK(r1 == SIGUSR1 && v1 == 1 && c1 == SI_QUEUE && take(&set, &si) == -EAGAIN,
+          "a standard signal sent three times while blocked is pending once");
+
+    /* Handlers: each queued value in order once unblocked. Every signal
+     * the mask lets through gets its frame at once, the last on top:
+     * SIGUSR1 (taken first), then SIGRTMIN+1's first instance, then
+     * SIGRTMIN+3, whose handler runs first; SIGRTMIN+1's others follow as
+     * each handler returns and unblocks it. */
+    set_action(rt1, rt_record, 0, NULL);
+    set_action(rt3, rt_record, 0, NULL);
+    set_action(SIGUSR1, rt_record, 0, NULL);
+    rt_count = 0;
+    queue_value(rt3, 300);
+    for (int v = 1; v <= 5; v++) {
+        queue_value(rt1, v);
+    }
+    queue_value(SIGUSR1, 99);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    good = rt_count == 7 && rt_sigs[0] == rt3 && rt_vals[0] == 300 && rt_sigs[6] == SIGUSR1 &&
+           rt_vals[6] == 99;
+    for (int i = 1; i <= 5; i++) {
+        good &= rt_sigs[i] == rt1 && rt_vals[i] == i && rt_codes[i] == SI_QUEUE;
+    }
+    CHECK(good, "SA_SIGINFO handlers get every queued value in order when unblocked");
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    set_disposition(rt1, SIG_DFL);
+    set_disposition(rt3, SIG_DFL);
+    set_disposition(SIGUSR1, SIG_DFL);
+
+    /* fork: the child starts with nothing pending; ours stay. */
+    queue_value(rt1, 1);
+    queue_value(rt1, 2);
+    kill(getpid(), SIGUSR1);
+    pid_t pid = child();
+    if (pid == 0) {
+        sigset_t p;
+        sigpending(&p);
+        _exit(sigismember(&p, rt1) || sigismember(&p, SIGUSR1) ? 1 : 0);
+    }
+    expect_exit(pid, 0, "fork: the child has no pending signals");
+    good = take(&set, &si) == SIGUSR1;
+    good += take(&set, &si) == rt1 && si.si_value.sival_int == 1;
+    good += take(&set, &si) == rt1 && si.si_value.sival_int == 2;
+    CHECK(good == 3, "fork: the parent's queued signals stay");
+
+    /* exec keeps them. */
+    pid = child();
+    if (pid == 0) {
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        queue_value(rt1, 7);
+        queue_value(rt1, 8);
+        kill(getpid(), SIGUSR1);
+        execl("/proc/self/exe", "t_signals", "--rt-after-exec", (char *)NULL);
+        _exit(9);
+    }
+    expect_exit(pid, 0, "exec keeps the queued signals");
+
+    /* SIG_IGN discards the queued instances, blocked as they are. */
+    pid = child();
+    if (pid == 0) {
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        for (int v = 1; v <= 3; v++) {
+            queue_value(rt1, v);
+        }
+        set_disposition(rt1, SIG_IGN);
+        set_disposition(rt1, SIG_DFL);
+        sigset_t p;
+        sigpending(&p);
+        if (sigismember(&p, rt1)) {
+            _exit(1);
+        }
+        unblock_all(); /* the default action would kill us */
+        _exit(take(&set, &si) == -EAGAIN ? 0 : 2);
+    }
+    expect_exit(pid, 0, "SIG_IGN discards the queued instances");
+
+    /* RLIMIT_SIGPENDING: Linux counts per user, so on the host other
+     * processes may hold some of the 8; never more than 8 get in. */
+    pid = child();
+    if (pid == 0) {
+        struct rlimit rl = {8, 8};
+        if (setrlimit(RLIMIT_SIGPENDING, &rl) != 0) {
+            _exit(10);
+        }
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        int n = 0;
+        while (n < 40 && queue_value(rt3, n) == 0) {
+            n++;
+        }
+        if (n == 40 || errno != EAGAIN) {
+            _exit(11);
+        }
+        if (n > 8 || (!t_on_host() && n != 8)) {
+            _exit(12);
+        }
+        /* kill() still makes a signal pending, without its siginfo. */
+        if (kill(getpid(), rt1) != 0) {
+            _exit(13);
+        }
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, rt1);
+        if (take(&one, &si) != rt1 || si.si_code != SI_USER || (si.si_pid != 0 && !t_on_host())) {
+            _exit(14);
+        }
+        for (int v = 0; v < n; v++) {
+            if (take(&set, &si) != rt3 || si.si_value.sival_int != v) {
+                _exit(15);
+            }
+        }
+        /* Room again. */
+        _exit(queue_value(rt3, 1) == 0 && take(&set, &si) == rt3 ? 0 : 16);
+    }
+    expect_exit(pid, 0, "RLIMIT_SIGPENDING 8: sigqueue fails with EAGAIN once 8 are queued");
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ---- alternate signal stacks ---- */
 
 static char *alt_base;
@@ -1441,8 +1664,11 @@ static void test_kill_group(void)
     EXPECT_ERR(kill(-leader, SIGTERM), ESRCH, "kill to an empty group: ESRCH");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--rt-after-exec") == 0) {
+        return rt_after_exec();
+    }
     t_begin("t_signals");
     test_bad_args();
     test_default_actions();
@@ -1452,6 +1678,7 @@ int main(void)
     test_autoreap();
     test_handlers();
     test_queue_and_wait();
+    test_rt_queue();
     test_altstack();
     test_registers();
     test_forged_frames();
