@@ -126,6 +126,14 @@ void serial_write_raw(const char *s, size_t len)
     uart_write(s, len, false);
 }
 
+size_t serial_tx_pending(void)
+{
+    u64 flags = spin_lock_irqsave(&uart.lock);
+    size_t n = uart.tx_head - uart.tx_tail;
+    spin_unlock_irqrestore(&uart.lock, flags);
+    return n;
+}
+
 void serial_panic_mode(void)
 {
     /* No lock: the panicking CPU may hold it, and nothing else runs. */

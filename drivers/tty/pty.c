@@ -33,8 +33,10 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 
-#define PTY_OBUF 4096
-#define WRITE_CHUNK 256
+/* The slave's output waiting for master reads: Linux's pty buffers hold
+ * about 64 KiB. Allocated while the master is open. A power of two. */
+#define PTY_OBUF 65536
+#define MASTER_READ_MAX 4096
 
 struct pty {
     struct tty tty; /* the slave */
@@ -46,7 +48,7 @@ struct pty {
     struct pty_node_info node; /* /dev/pts/N's mode and owner */
     struct wait_queue master_wq; /* output to read, input room, slave close */
     u32 ohead, otail; /* free-running */
-    char obuf[PTY_OBUF];
+    char *obuf; /* PTY_OBUF bytes while master_open */
 };
 
 static spinlock_t pty_lock = SPINLOCK_INIT("pty");
@@ -152,7 +154,11 @@ static int ptmx_open(struct inode *inode, struct file *f)
     char name[16];
 
     (void)inode;
-    if (!p) {
+    if (p) {
+        p->obuf = kmalloc(PTY_OBUF);
+    }
+    if (!p || !p->obuf) {
+        kfree(p);
         return -ENOMEM;
     }
     u64 flags = spin_lock_irqsave(&pty_lock);
@@ -165,6 +171,7 @@ static int ptmx_open(struct inode *inode, struct file *f)
     }
     spin_unlock_irqrestore(&pty_lock, flags);
     if (index < 0) {
+        kfree(p->obuf);
         kfree(p);
         return -ENOSPC;
     }
@@ -184,14 +191,29 @@ static int ptmx_open(struct inode *inode, struct file *f)
     return 0;
 }
 
+/* Moves up to len bytes of the slave's output into kbuf (*n): 1 if there
+ * were any, -EIO once the last slave closed, else 0. */
+static int take_output(struct pty *p, char *kbuf, size_t len, size_t *n)
+{
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    *n = MIN(len, (size_t)(p->ohead - p->otail));
+    for (size_t i = 0; i < *n; i++) {
+        kbuf[i] = p->obuf[(p->otail + i) % PTY_OBUF];
+    }
+    p->otail += (u32)*n;
+    bool closed = p->slave_closed;
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    if (*n > 0) {
+        return 1;
+    }
+    return closed ? -EIO : 0;
+}
+
 static long master_read(struct file *f, struct iobuf *b, u64 *pos)
 {
     struct pty *p = f->private;
-    struct tty *t = &p->tty;
-    size_t len = MIN(iobuf_remaining(b), (size_t)PTY_OBUF);
-    struct wait_entry w = WAIT_ENTRY_INIT;
+    size_t len = MIN(iobuf_remaining(b), (size_t)MASTER_READ_MAX);
     size_t n = 0;
-    long r = 0;
 
     (void)pos;
     if (len == 0) {
@@ -201,99 +223,42 @@ static long master_read(struct file *f, struct iobuf *b, u64 *pos)
     if (!kbuf) {
         return -ENOMEM;
     }
-    for (;;) {
-        prepare_to_wait(&p->master_wq, &w);
-        u64 flags = spin_lock_irqsave(&t->lock);
-        n = MIN(len, (size_t)(p->ohead - p->otail));
-        for (size_t i = 0; i < n; i++) {
-            kbuf[i] = p->obuf[(p->otail + i) % PTY_OBUF];
-        }
-        p->otail += (u32)n;
-        bool closed = p->slave_closed;
-        spin_unlock_irqrestore(&t->lock, flags);
-        if (n > 0) {
-            wake_up(&t->write_wq);
-            break;
-        }
-        if (closed) {
-            r = -EIO;
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        schedule();
-    }
-    finish_wait(&p->master_wq, &w);
+    long r = wait_event_file(p->master_wq, f->flags & O_NONBLOCK, take_output(p, kbuf, len, &n));
     if (n > 0) {
+        wake_up(&p->tty.write_wq);
         r = iobuf_put(b, kbuf, n);
     }
     kfree(kbuf);
     return r;
 }
 
-/* Sleeps until the slave's input has room: 0 or -errno. */
-static int wait_input_room(struct file *f, struct pty *p)
+static bool input_room(struct pty *p)
 {
-    struct wait_entry w = WAIT_ENTRY_INIT;
-    int r = 0;
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    bool room = n_tty_receive_room(&p->tty.ld) > 0;
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    return room;
+}
 
-    for (;;) {
-        prepare_to_wait(&p->master_wq, &w);
-        u64 flags = spin_lock_irqsave(&p->tty.lock);
-        bool room = n_tty_receive_room(&p->tty.ld) > 0;
-        spin_unlock_irqrestore(&p->tty.lock, flags);
-        if (room) {
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        schedule();
-    }
-    finish_wait(&p->master_wq, &w);
-    return r;
+static size_t master_put(void *ctx, const char *buf, size_t len)
+{
+    struct file *f = ctx;
+    struct pty *p = f->private;
+    return tty_receive(&p->tty, buf, len);
+}
+
+/* Sleeps until the slave's input has room: 0 or -errno. */
+static int master_wait(void *ctx)
+{
+    struct file *f = ctx;
+    struct pty *p = f->private;
+    return wait_event_file(p->master_wq, f->flags & O_NONBLOCK, input_room(p));
 }
 
 static long master_write(struct file *f, struct iobuf *b, u64 *pos)
 {
-    struct pty *p = f->private;
-    char kbuf[WRITE_CHUNK];
-    long done = 0;
-
     (void)pos;
-    while (iobuf_remaining(b) > 0) {
-        long got = iobuf_get(b, kbuf, MIN(iobuf_remaining(b), sizeof(kbuf)));
-        if (got < 0) {
-            return done ? done : got;
-        }
-        size_t off = 0;
-        while (off < (size_t)got) {
-            size_t n = tty_receive(&p->tty, kbuf + off, (size_t)got - off);
-            off += n;
-            if (n > 0) {
-                continue;
-            }
-            int r = wait_input_room(f, p);
-            if (r < 0) {
-                b->pos -= (size_t)got - off;
-                done += (long)off;
-                return done ? done : r;
-            }
-        }
-        done += got;
-    }
-    return done;
+    return tty_write_chunks(b, master_put, master_wait, f);
 }
 
 static u32 master_poll(struct file *f, struct poll_table *pt)
@@ -338,6 +303,28 @@ static long open_peer(struct pty *p, int flags)
     return fd;
 }
 
+/* TIOCSTI on the master: a byte for the master's own reads. The master
+ * is nobody's controlling terminal, so only root may. */
+static long push_master_input(struct pty *p, u64 arg)
+{
+    char c;
+
+    if (!vfs_cred_is_root()) {
+        return -EPERM;
+    }
+    if (copy_from_user(&c, uptr(arg), 1) < 0) {
+        return -EFAULT;
+    }
+    u64 flags = spin_lock_irqsave(&p->tty.lock);
+    if (p->ohead - p->otail < PTY_OBUF) {
+        p->obuf[p->ohead % PTY_OBUF] = c;
+        p->ohead++;
+    }
+    spin_unlock_irqrestore(&p->tty.lock, flags);
+    wake_up(&p->master_wq);
+    return 0;
+}
+
 static long master_ioctl(struct file *f, u32 cmd, u64 arg)
 {
     struct pty *p = f->private;
@@ -358,6 +345,8 @@ static long master_ioctl(struct file *f, u32 cmd, u64 arg)
         return copy_to_user(uptr(arg), &v, sizeof(v));
     case TIOCGPTPEER:
         return open_peer(p, (int)arg);
+    case TIOCSTI:
+        return push_master_input(p, arg);
     case TIOCSIG:
         if (arg != SIGINT && arg != SIGQUIT && arg != SIGTSTP) {
             return -EINVAL;
@@ -378,7 +367,10 @@ static void master_release(struct file *f)
     p->master_open = false;
     t->other_closed = true;
     p->otail = p->ohead;
+    char *obuf = p->obuf;
+    p->obuf = NULL; /* slave_write drops output once master_open is false */
     spin_unlock_irqrestore(&t->lock, flags);
+    kfree(obuf);
     tty_hangup(t, false);
     devpts_pty_kill(p->index);
     tty_put(t);

@@ -26,6 +26,12 @@ static size_t con_write_room(struct tty *t)
     return 1u << 20;
 }
 
+static size_t con_chars_in_buffer(struct tty *t)
+{
+    (void)t;
+    return serial_tx_pending();
+}
+
 /* Moves received bytes into the line discipline while it has room. Any
  * context, the interrupt included. */
 static void con_pull(struct tty *t)
@@ -56,6 +62,7 @@ static void con_rx(void)
 static const struct tty_driver_ops con_ops = {
     .write = con_write,
     .write_room = con_write_room,
+    .chars_in_buffer = con_chars_in_buffer,
     .input_consumed = con_pull,
 };
 

@@ -219,13 +219,37 @@ void tty_release(struct file *f)
     tty_put(t);
 }
 
+/* One look at a read in progress: 1 when it is complete (rd->copied is
+ * its result), -EIO for a pty slave whose master went, 0 to sleep for at
+ * most *wait_ns. A hung-up file reads what it has (end of file). */
+static int read_step(struct tty_file *tf, struct n_tty_read *rd, u64 *wait_ns)
+{
+    struct tty *t = tf->tty;
+    size_t before = rd->copied;
+
+    u64 flags = spin_lock_irqsave(&t->lock);
+    bool done = n_tty_read_step(&t->ld, rd, clock_monotonic_ns(), wait_ns);
+    bool other_closed = t->other_closed;
+    spin_unlock_irqrestore(&t->lock, flags);
+    if (rd->copied != before && t->ops->input_consumed) {
+        t->ops->input_consumed(t);
+    }
+    if (done) {
+        return 1;
+    }
+    if (other_closed) {
+        return -EIO;
+    }
+    return tty_file_hung_up(tf) ? 1 : 0;
+}
+
 long tty_read(struct file *f, struct iobuf *b, u64 *pos)
 {
     struct tty_file *tf = f->private;
     struct tty *t = tf->tty;
     size_t len = MIN(iobuf_remaining(b), (size_t)N_TTY_BUF_SIZE);
-    struct wait_entry w = WAIT_ENTRY_INIT;
     struct n_tty_read rd;
+    u64 wait_ns = WAIT_FOREVER;
     long r = 0;
 
     (void)pos;
@@ -245,44 +269,8 @@ long tty_read(struct file *f, struct iobuf *b, u64 *pos)
     u64 flags = spin_lock_irqsave(&t->lock);
     n_tty_read_begin(&t->ld, &rd, kbuf, len, clock_monotonic_ns());
     spin_unlock_irqrestore(&t->lock, flags);
-    for (;;) {
-        u64 wait_ns;
-        prepare_to_wait(&t->read_wq, &w);
-        size_t before = rd.copied;
-        flags = spin_lock_irqsave(&t->lock);
-        bool done = n_tty_read_step(&t->ld, &rd, clock_monotonic_ns(), &wait_ns);
-        bool other_closed = t->other_closed;
-        spin_unlock_irqrestore(&t->lock, flags);
-        if (rd.copied != before && t->ops->input_consumed) {
-            t->ops->input_consumed(t);
-        }
-        if (done) {
-            break;
-        }
-        /* A pty slave whose master went fails with EIO; a hung-up file
-         * reads end of file. */
-        if (other_closed) {
-            r = -EIO;
-            break;
-        }
-        if (tty_file_hung_up(tf)) {
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        if (wait_ns == N_TTY_WAIT_FOREVER) {
-            schedule();
-        } else {
-            schedule_timeout(wait_ns);
-        }
-    }
-    finish_wait(&t->read_wq, &w);
+    r = wait_event_file_timeout(t->read_wq, f->flags & O_NONBLOCK, read_step(tf, &rd, &wait_ns),
+                                wait_ns);
     if (rd.copied > 0) {
         r = iobuf_put(b, kbuf, rd.copied);
     }
@@ -290,45 +278,74 @@ long tty_read(struct file *f, struct iobuf *b, u64 *pos)
     return r;
 }
 
-/* Sleeps until the device takes output again: 0, or -errno. */
-static int wait_writable(struct file *f, struct tty_file *tf)
+long tty_write_chunks(struct iobuf *b, size_t (*put)(void *ctx, const char *buf, size_t len),
+                      int (*wait)(void *ctx), void *ctx)
+{
+    char kbuf[WRITE_CHUNK];
+    long done = 0;
+
+    while (iobuf_remaining(b) > 0) {
+        long got = iobuf_get(b, kbuf, MIN(iobuf_remaining(b), sizeof(kbuf)));
+        if (got < 0) {
+            return done ? done : got;
+        }
+        size_t off = 0;
+        while (off < (size_t)got) {
+            size_t n = put(ctx, kbuf + off, (size_t)got - off);
+            off += n;
+            if (n > 0) {
+                continue;
+            }
+            int r = wait(ctx);
+            if (r < 0) {
+                b->pos -= (size_t)got - off; /* not written: not consumed */
+                done += (long)off;
+                return done ? done : r;
+            }
+        }
+        done += got;
+    }
+    return done;
+}
+
+struct tty_writer {
+    struct file *f;
+    struct tty_file *tf;
+};
+
+static size_t writer_put(void *ctx, const char *buf, size_t len)
+{
+    struct tty *t = ((struct tty_writer *)ctx)->tf->tty;
+    u64 flags = spin_lock_irqsave(&t->lock);
+    size_t n = n_tty_write(&t->ld, buf, len);
+    spin_unlock_irqrestore(&t->lock, flags);
+    return n;
+}
+
+/* 1 when the device takes output again, -EIO after a hangup, else 0. */
+static int writable(struct tty_file *tf)
 {
     struct tty *t = tf->tty;
-    struct wait_entry w = WAIT_ENTRY_INIT;
-    int r = 0;
-
-    for (;;) {
-        prepare_to_wait(&t->write_wq, &w);
-        u64 flags = spin_lock_irqsave(&t->lock);
-        bool ok = !t->ld.stopped && t->ops->write_room(t) >= WRITE_ROOM_MIN;
-        spin_unlock_irqrestore(&t->lock, flags);
-        if (ok) {
-            break;
-        }
-        if (tty_file_hung_up(tf)) {
-            r = -EIO;
-            break;
-        }
-        if (f->flags & O_NONBLOCK) {
-            r = -EAGAIN;
-            break;
-        }
-        if (signal_pending()) {
-            r = -ERESTARTSYS;
-            break;
-        }
-        schedule();
+    u64 flags = spin_lock_irqsave(&t->lock);
+    bool ok = !t->ld.stopped && t->ops->write_room(t) >= WRITE_ROOM_MIN;
+    spin_unlock_irqrestore(&t->lock, flags);
+    if (ok) {
+        return 1;
     }
-    finish_wait(&t->write_wq, &w);
-    return r;
+    return tty_file_hung_up(tf) ? -EIO : 0;
+}
+
+static int writer_wait(void *ctx)
+{
+    struct tty_writer *w = ctx;
+    return wait_event_file(w->tf->tty->write_wq, w->f->flags & O_NONBLOCK, writable(w->tf));
 }
 
 long tty_write(struct file *f, struct iobuf *b, u64 *pos)
 {
     struct tty_file *tf = f->private;
     struct tty *t = tf->tty;
-    char kbuf[WRITE_CHUNK];
-    long done = 0;
+    struct tty_writer w = {f, tf};
 
     (void)pos;
     if (tty_file_hung_up(tf)) {
@@ -340,30 +357,7 @@ long tty_write(struct file *f, struct iobuf *b, u64 *pos)
             return r;
         }
     }
-    while (iobuf_remaining(b) > 0) {
-        long got = iobuf_get(b, kbuf, MIN(iobuf_remaining(b), sizeof(kbuf)));
-        if (got < 0) {
-            return done ? done : got;
-        }
-        size_t off = 0;
-        while (off < (size_t)got) {
-            u64 flags = spin_lock_irqsave(&t->lock);
-            size_t n = n_tty_write(&t->ld, kbuf + off, (size_t)got - off);
-            spin_unlock_irqrestore(&t->lock, flags);
-            off += n;
-            if (n > 0) {
-                continue;
-            }
-            int r = wait_writable(f, tf);
-            if (r < 0) {
-                b->pos -= (size_t)got - off; /* not written: not consumed */
-                done += (long)off;
-                return done ? done : r;
-            }
-        }
-        done += got;
-    }
-    return done;
+    return tty_write_chunks(b, writer_put, writer_wait, &w);
 }
 
 u32 tty_poll(struct file *f, struct poll_table *pt)

@@ -139,6 +139,17 @@ void tty_signal_fg(struct tty *t, int sig)
     }
 }
 
+/* t controls no session any more; returns its foreground group (0: none). */
+static int drop_session(struct tty *t)
+{
+    u64 flags = spin_lock_irqsave(&t->lock);
+    int pgrp = t->pgrp;
+    t->session = 0;
+    t->pgrp = 0;
+    spin_unlock_irqrestore(&t->lock, flags);
+    return pgrp;
+}
+
 /* The session of process group (or, failing that, process) nr, or -1. */
 static int session_of_pgrp(int nr)
 {
@@ -201,11 +212,7 @@ static long tiocsctty(struct tty *t, struct file *f, int arg)
 static long tiocnotty(struct tty *t, struct process *p)
 {
     if (is_leader(p)) {
-        u64 flags = spin_lock_irqsave(&t->lock);
-        int pgrp = t->pgrp;
-        t->session = 0;
-        t->pgrp = 0;
-        spin_unlock_irqrestore(&t->lock, flags);
+        int pgrp = drop_session(t);
         if (pgrp > 0) {
             signal_send_pgrp(pgrp, SIGHUP, NULL);
             signal_send_pgrp(pgrp, SIGCONT, NULL);
@@ -307,11 +314,7 @@ void tty_session_leader_exit(struct process *p)
         if (t->hangup_on_exit) {
             tty_hangup(t, true);
         } else {
-            u64 flags = spin_lock_irqsave(&t->lock);
-            int pgrp = t->pgrp;
-            t->session = 0;
-            t->pgrp = 0;
-            spin_unlock_irqrestore(&t->lock, flags);
+            int pgrp = drop_session(t);
             if (pgrp > 0) {
                 signal_send_pgrp(pgrp, SIGHUP, NULL);
             }

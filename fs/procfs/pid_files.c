@@ -2,6 +2,7 @@
  * fs/proc/base.c; see proc(5)). Fields Kiln does not track show what
  * Linux shows for a process that never used the feature (mostly 0). */
 #include <arch/x86_64/memlayout.h>
+#include <drivers/tty.h>
 #include <fs/fdtable.h>
 #include <fs/stat.h>
 #include <kernel/errno.h>
@@ -145,10 +146,16 @@ static void show_pid_stat(struct seq_buf *sb, struct process *p, const struct pr
     unsigned long long vals[3];
 
     /* (1)-(13): pid comm state ppid pgrp session tty_nr tpgid flags
-     * minflt cminflt majflt cmajflt. No controlling terminal is tracked
-     * yet: tty_nr 0, tpgid -1. */
-    seq_buf_printf(sb, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", p->pid, p->comm, state, ppid,
-                   p->pgid, p->sid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0));
+     * minflt cminflt majflt cmajflt. Without a controlling terminal,
+     * tty_nr 0 and tpgid -1. */
+    u32 tty_nr = 0;
+    int tpgid = -1;
+    if (!tty_process_info(p, &tty_nr, &tpgid)) {
+        tty_nr = 0;
+        tpgid = -1;
+    }
+    seq_buf_printf(sb, "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 ", p->pid, p->comm, state, ppid,
+                   p->pgid, p->sid, tty_nr, tpgid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0));
     /* (14)-(22): utime stime cutime cstime priority nice num_threads
      * itrealvalue starttime */
     seq_buf_printf(

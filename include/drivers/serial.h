@@ -12,6 +12,8 @@ void serial_enable_irq(void);
 void serial_write(const char *s, size_t len);
 /* The same without the "\n" translation (the TTY layer does ONLCR). */
 void serial_write_raw(const char *s, size_t len);
+/* Bytes queued for transmission and not yet handed to the UART. */
+size_t serial_tx_pending(void);
 /* Drops to polled output and drains the queue: for panics, where interrupts
  * may never come again. */
 void serial_panic_mode(void);

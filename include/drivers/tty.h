@@ -108,6 +108,15 @@ struct ktermios {
 #define TERMIOS_SIZE 36
 #define TERMIOS2_SIZE 44
 
+/* The old System V struct termio: 16-bit flags and NCC control
+ * characters (18 bytes with its padding). */
+#define NCC 8
+struct termio {
+    u16 c_iflag, c_oflag, c_cflag, c_lflag;
+    u8 c_line;
+    u8 c_cc[NCC];
+};
+
 struct tty_winsize {
     u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
@@ -118,6 +127,10 @@ struct tty_winsize {
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#define TCSETAW 0x5407
+#define TCSETAF 0x5408
 #define TCSBRK 0x5409
 #define TCXONC 0x540a
 #define TCFLSH 0x540b
@@ -125,6 +138,7 @@ struct tty_winsize {
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
 #define TIOCOUTQ 0x5411
+#define TIOCSTI 0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541b
@@ -244,6 +258,9 @@ struct tty_driver_ops {
     size_t (*write)(struct tty *tty, const char *buf, size_t len);
     size_t (*write_room)(struct tty *tty);
     void (*flush_output)(struct tty *tty);
+    /* Output accepted but not yet sent (NULL: none is ever held, as a
+     * pty's, which Linux does not count). TCSETSW and tcdrain wait for 0. */
+    size_t (*chars_in_buffer)(struct tty *tty);
     /* Without the lock: a reader made room in the input buffer. */
     void (*input_consumed)(struct tty *tty);
     /* A file of this tty opens (0 or -errno) or closes. */
@@ -301,6 +318,12 @@ struct tty *tty_find(u64 id);
 int tty_open_file(struct tty *t, struct file *f, enum tty_file_kind kind, bool noctty);
 long tty_read(struct file *f, struct iobuf *b, u64 *pos);
 long tty_write(struct file *f, struct iobuf *b, u64 *pos);
+/* A write's loop: copies b out in chunks through put (takes what the
+ * device takes now, 0 for nothing) and sleeps in wait (0, or -errno to
+ * stop) whenever put took nothing. Returns the bytes written, or the error
+ * if none were; bytes not written stay unconsumed in b. */
+long tty_write_chunks(struct iobuf *b, size_t (*put)(void *ctx, const char *buf, size_t len),
+                      int (*wait)(void *ctx), void *ctx);
 u32 tty_poll(struct file *f, struct poll_table *pt);
 long tty_file_ioctl(struct file *f, u32 cmd, u64 arg);
 void tty_release(struct file *f);
@@ -321,6 +344,9 @@ void tty_hangup(struct tty *t, bool exit_session);
  * master and t its slave (no job-control checks). */
 long tty_ioctl(struct tty *t, struct file *f, bool via_master, u32 cmd, u64 arg);
 long tty_mode_ioctl(struct tty *t, u32 cmd, u64 arg);
+/* TIOCSTI: pushes one byte into t's input as if typed; only on the
+ * caller's controlling terminal, unless root (0 or -errno). */
+long tty_push_input(struct tty *t, u64 arg);
 /* The file was opened before t's last hangup. */
 bool tty_file_hung_up(const struct tty_file *tf);
 

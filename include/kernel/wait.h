@@ -116,4 +116,43 @@ bool signal_pending(void);
         __r;                                                                                       \
     })
 
+/* A file operation's sleep. check, an int expression, is evaluated after
+ * each prepare_to_wait: > 0 ends the wait (the macro gives 0), < 0 ends it
+ * with that error, 0 means not yet: then nonblock gives -EAGAIN, a pending
+ * signal -ERESTARTSYS, and otherwise the caller sleeps, for at most
+ * sleep_ns (read after check, so check may set it; WAIT_FOREVER: no
+ * limit), and check runs again. */
+#define WAIT_FOREVER (~0ull)
+#define wait_event_file_timeout(wq, nonblock, check, sleep_ns)                                     \
+    ({                                                                                             \
+        int __r;                                                                                   \
+        struct wait_entry __w = WAIT_ENTRY_INIT;                                                   \
+        for (;;) {                                                                                 \
+            prepare_to_wait(&(wq), &__w);                                                          \
+            __r = (check);                                                                         \
+            if (__r) {                                                                             \
+                __r = __r > 0 ? 0 : __r;                                                           \
+                break;                                                                             \
+            }                                                                                      \
+            if (nonblock) {                                                                        \
+                __r = -11; /* -EAGAIN */                                                           \
+                break;                                                                             \
+            }                                                                                      \
+            if (signal_pending()) {                                                                \
+                __r = -512; /* -ERESTARTSYS */                                                     \
+                break;                                                                             \
+            }                                                                                      \
+            u64 __ns = (sleep_ns);                                                                 \
+            if (__ns == WAIT_FOREVER) {                                                            \
+                schedule();                                                                        \
+            } else {                                                                               \
+                schedule_timeout(__ns);                                                            \
+            }                                                                                      \
+        }                                                                                          \
+        finish_wait(&(wq), &__w);                                                                  \
+        __r;                                                                                       \
+    })
+#define wait_event_file(wq, nonblock, check)                                                       \
+    wait_event_file_timeout(wq, nonblock, check, WAIT_FOREVER)
+
 #endif

@@ -39,6 +39,11 @@ void serial_write_raw(const char *s, size_t len)
     serial_write(s, len);
 }
 
+size_t serial_tx_pending(void)
+{
+    return 0; /* collected at once */
+}
+
 void serial_set_rx_handler(void (*fn)(void))
 {
     rx_handler = fn;

@@ -44,3 +44,11 @@ q --name tty-top --timeout 60 --cmdline "console=ttyS0" --expect-exit 0 \
     --expect 'PID +PPID +USER +STAT' \
     --expect '^ +1 +0 +root +S .*init' \
     --expect 'top -n 1'
+
+# Changing modes on the serial console waits for queued output to leave
+# the UART (stty sets them with TCSADRAIN), and never hangs.
+q --name tty-drain --timeout 60 --cmdline "console=ttyS0" --expect-exit 0 \
+    --reject "KERNEL PANIC" \
+    --send "# =head -c 3000 /dev/zero | tr '\\\\0' x; stty -echo; stty echo; echo drain-done-\$((3*3))\\r" \
+    --until 'drain-done-9' \
+    --expect 'x{3000}'

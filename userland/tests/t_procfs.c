@@ -5,8 +5,10 @@
  * uname(), sysinfo() and the like. */
 #include "t.h"
 
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 
 #ifndef O_PATH
@@ -14,6 +16,10 @@
 #endif
 #ifndef CLONE_NEWUTS
 #define CLONE_NEWUTS 0x04000000
+#endif
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
 #endif
 
 static char **t_argv, **t_envp;
@@ -201,6 +207,110 @@ static void test_stat(void)
                      &v[5], &v[6]);
     CHECK(got == 7 && v[1] <= v[0] && v[0] > 0, "statm has 7 numbers, resident <= size");
     CHECK(got == 7 && v[0] * 4 == field_num(st, "VmSize", 10), "statm size is VmSize in pages");
+}
+
+/* Fields 7 and 8 of the caller's stat (tty_nr, tpgid); 0 if unreadable. */
+static int stat_tty(long long *tty_nr, long long *tpgid)
+{
+    char buf[2048], comm[32];
+    char *f[64];
+    if (read_all("/proc/self/stat", buf, sizeof buf) <= 0 ||
+        split_stat(buf, f, 63, comm, sizeof comm) < 8) {
+        return 0;
+    }
+    *tty_nr = atoll(f[7]);
+    *tpgid = atoll(f[8]);
+    return 1;
+}
+
+/* In a new session: no terminal, then a pty slave as the controlling
+ * terminal. Returns a failure description, or NULL. */
+static const char *stat_tty_child(char *msg, size_t size)
+{
+    long long nr = -2, pg = -2;
+    if (setsid() < 0) {
+        return "setsid failed";
+    }
+    if (!stat_tty(&nr, &pg) || nr != 0 || pg != -1) {
+        snprintf(msg, size, "without a terminal: tty_nr %lld tpgid %lld, want 0 -1", nr, pg);
+        return msg;
+    }
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    int s = -1;
+    if (m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0) {
+        s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    }
+    if (s < 0) {
+        snprintf(msg, size, "pty setup: %s", strerror(errno));
+        return msg;
+    }
+    if (ioctl(s, TIOCSCTTY, 0) != 0) {
+        snprintf(msg, size, "TIOCSCTTY: %s", strerror(errno));
+        return msg;
+    }
+    struct stat st;
+    fstat(s, &st);
+    unsigned long long want = (minor(st.st_rdev) & 0xff) | (major(st.st_rdev) << 8) |
+                              ((unsigned long long)(minor(st.st_rdev) & ~0xffu) << 12);
+    if (!stat_tty(&nr, &pg) || (unsigned long long)nr != want || pg != tcgetpgrp(s)) {
+        snprintf(msg, size, "tty_nr %lld tpgid %lld, want %llu %d", nr, pg, want, tcgetpgrp(s));
+        return msg;
+    }
+    /* Another foreground group shows in tpgid. */
+    pid_t k = fork();
+    if (k == 0) {
+        setpgid(0, 0);
+        pause();
+        _exit(0);
+    }
+    setpgid(k, k);
+    signal(SIGTTOU, SIG_IGN);
+    const char *bad = NULL;
+    if (tcsetpgrp(s, k) != 0) {
+        snprintf(msg, size, "tcsetpgrp: %s", strerror(errno));
+        bad = msg;
+    } else if (!stat_tty(&nr, &pg) || pg != k || pg != tcgetpgrp(s)) {
+        snprintf(msg, size, "after tcsetpgrp: tpgid %lld, want %d", pg, k);
+        bad = msg;
+    }
+    kill(k, SIGKILL);
+    waitpid(k, NULL, 0);
+    return bad;
+}
+
+static void test_stat_tty(void)
+{
+    int p[2];
+    if (pipe(p) != 0) {
+        fail(strerror(errno), "stat tty_nr and tpgid (pipe)");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        char msg[160];
+        close(p[0]);
+        alarm(20);
+        const char *bad = stat_tty_child(msg, sizeof msg);
+        if (bad && write(p[1], bad, strlen(bad)) < 0) {
+            _exit(3);
+        }
+        _exit(bad ? 1 : 0);
+    }
+    close(p[1]);
+    char buf[200];
+    ssize_t n = 0, r;
+    while ((r = read(p[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0) {
+        n += r;
+    }
+    close(p[0]);
+    buf[n > 0 ? n : 0] = 0;
+    int st = t_wait(pid);
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        pass("stat tty_nr and tpgid: none, then the pty's device and foreground group");
+    } else {
+        fail(n > 0 ? buf : wstatus_str(st),
+             "stat tty_nr and tpgid: none, then the pty's device and foreground group");
+    }
 }
 
 static void test_status(void)
@@ -852,6 +962,7 @@ int main(int argc, char **argv, char **envp)
     }
     test_self();
     test_stat();
+    test_stat_tty();
     test_status();
     test_comm();
     test_links();

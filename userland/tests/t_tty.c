@@ -997,6 +997,59 @@ static void test_many(void)
     }
 }
 
+/* Writes fd (non-blocking) until it stays full for 300 ms; the total. */
+/* CHECK with a detail line on failure. */
+#define CHECK_D(cond, detail, ...) ((cond) ? pass(__VA_ARGS__) : fail(detail, __VA_ARGS__))
+
+static long fill(int fd, char c)
+{
+    char buf[1024];
+    long total = 0;
+    memset(buf, c, sizeof buf);
+    for (;;) {
+        ssize_t r = write(fd, buf, sizeof buf);
+        if (r > 0) {
+            total += r;
+            continue;
+        }
+        struct pollfd p = {fd, POLLOUT, 0};
+        if (r < 0 && errno == EAGAIN && poll(&p, 1, 300) == 1) {
+            continue;
+        }
+        return r < 0 && errno != EAGAIN ? -1 : total;
+    }
+}
+
+/* The slave's output waits for the master: Linux holds about 20 KiB (its
+ * flip buffers and the master's read buffer), Kiln 64 KiB. */
+static void test_buffering(void)
+{
+    static char buf[128 * 1024];
+    char detail[80];
+    int m, s;
+    if (open_pty(&m, &s, slave_name, sizeof slave_name)) {
+        return;
+    }
+    struct termios t;
+    tcgetattr(s, &t);
+    cfmakeraw(&t);
+    tcsetattr(s, TCSANOW, &t);
+    fcntl(s, F_SETFL, O_NONBLOCK);
+    long wrote = fill(s, 'o');
+    snprintf(detail, sizeof detail, "%ld bytes", wrote);
+    CHECK_D(wrote >= 16 * 1024, detail,
+            "16 KiB and more written to the slave before the master reads");
+    size_t got = drain(m, buf, sizeof buf);
+    size_t same = 0;
+    while (same < got && buf[same] == 'o') {
+        same++;
+    }
+    snprintf(detail, sizeof detail, "read %zu of %ld", got, wrote);
+    CHECK_D(got == (size_t)wrote && same == got, detail, "the master then reads every byte");
+    close(s);
+    close(m);
+}
+
 static void child_eintr(void *arg)
 {
     (void)arg;
@@ -1028,6 +1081,146 @@ static void test_eintr(void)
     close(m);
 }
 
+/* ---- TCGETA/TCSETA*, draining, TIOCSTI ---- */
+
+/* Linux's struct termio (musl has none). */
+#define NCC 8
+struct old_termio {
+    unsigned short c_iflag, c_oflag, c_cflag, c_lflag;
+    unsigned char c_line;
+    unsigned char c_cc[NCC];
+};
+
+static void test_termio(void)
+{
+    int m, s;
+    if (open_pty(&m, &s, slave_name, sizeof slave_name)) {
+        return;
+    }
+    struct termios t;
+    struct old_termio o;
+    tcgetattr(s, &t);
+    memset(&o, 0x55, sizeof o);
+    EXPECT_OK(ioctl(s, TCGETA, &o), "TCGETA");
+    CHECK(o.c_iflag == (t.c_iflag & 0xffff) && o.c_oflag == (t.c_oflag & 0xffff) &&
+              o.c_cflag == (t.c_cflag & 0xffff) && o.c_lflag == (t.c_lflag & 0xffff) &&
+              o.c_line == t.c_line && memcmp(o.c_cc, t.c_cc, NCC) == 0,
+          "TCGETA gives termios's low 16 flag bits and first NCC characters");
+    o.c_lflag &= (unsigned short)~(ICANON | ECHO);
+    o.c_cc[VMIN] = 1;
+    o.c_cc[VTIME] = 0;
+    o.c_cc[VINTR] = 'C' & 31;
+    EXPECT_OK(ioctl(s, TCSETA, &o), "TCSETA");
+    struct termios n;
+    tcgetattr(s, &n);
+    CHECK(n.c_lflag == ((t.c_lflag & ~0xffffu) | o.c_lflag) && n.c_iflag == t.c_iflag &&
+              n.c_cc[VMIN] == 1 && n.c_cc[VINTR] == ('C' & 31) && n.c_cc[VEOL] == t.c_cc[VEOL],
+          "TCSETA changes the low flag bits and the first NCC characters only");
+    CHECK(cfgetospeed(&n) == cfgetospeed(&t), "TCSETA keeps the speed");
+    put(m, "x");
+    EXPECT_READ(s, "x", "after TCSETA the slave reads raw bytes");
+
+    put(m, "abc");
+    readable(s, 1000);
+    EXPECT_OK(ioctl(s, TCSETAF, &o), "TCSETAF");
+    int q = -1;
+    ioctl(s, FIONREAD, &q);
+    CHECK(q == 0, "TCSETAF flushes unread input");
+    put(m, "def");
+    readable(s, 1000);
+    tcgetattr(s, &n);
+    EXPECT_OK(tcsetattr(s, TCSAFLUSH, &n), "TCSETSF (tcsetattr TCSAFLUSH)");
+    q = -1;
+    ioctl(s, FIONREAD, &q);
+    CHECK(q == 0, "TCSETSF flushes unread input");
+
+    /* A pty holds no output "in the device" (Linux counts none): waiting
+     * forms return at once while the master has not read. */
+    alarm(5);
+    put(s, "unread");
+    EXPECT_OK(ioctl(s, TCSETAW, &o), "TCSETAW with output the master has not read");
+    EXPECT_OK(tcsetattr(s, TCSADRAIN, &n), "TCSETSW with output the master has not read");
+    EXPECT_OK(tcdrain(s), "tcdrain with output the master has not read");
+    alarm(0);
+    EXPECT_READ(m, "unread", "the master then reads that output");
+    struct old_termio *bad = (struct old_termio *)8;
+    EXPECT_ERR(ioctl(s, TCSETA, bad), EFAULT, "TCSETA with a bad pointer, EFAULT");
+    close(s);
+    close(m);
+}
+
+static void child_tiocsti(void *arg)
+{
+    (void)arg;
+    int fd = new_session_on(slave_name);
+    for (const char *p = "typed\n"; *p; p++) {
+        if (ioctl(fd, TIOCSTI, p) != 0) {
+            child_fail("TIOCSTI on our terminal: %s", strerror(errno));
+        }
+    }
+    char buf[32];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n != 6 || memcmp(buf, "typed\n", 6) != 0) {
+        child_fail("read after TIOCSTI: %zd \"%s\"", n, n > 0 ? show(buf, n) : "");
+    }
+}
+
+static void child_tiocsti_eperm(void *arg)
+{
+    int fd = *(int *)arg;
+    char c = 'x';
+    if (geteuid() == 0 && setuid(65534) != 0) {
+        child_fail("setuid: %s", strerror(errno));
+    }
+    if (ioctl(fd, TIOCSTI, &c) == 0 || errno != EPERM) {
+        child_fail("TIOCSTI on another terminal, not root: %s, want EPERM", strerror(errno));
+    }
+}
+
+/* Linux's legacy_tiocsti sysctl (dev.tty.legacy_tiocsti=0 forbids
+ * TIOCSTI to all but CAP_SYS_ADMIN); Kiln behaves as 1. */
+static int tiocsti_allowed(void)
+{
+    char c = '1';
+    int fd = open("/proc/sys/dev/tty/legacy_tiocsti", O_RDONLY);
+    if (fd >= 0) {
+        if (read(fd, &c, 1) != 1) {
+            c = '1';
+        }
+        close(fd);
+    }
+    return c != '0';
+}
+
+static void test_tiocsti(void)
+{
+    int m, s;
+    if (!tiocsti_allowed()) {
+        skip("legacy_tiocsti is 0 on this host", "TIOCSTI");
+        return;
+    }
+    if (open_pty(&m, &s, slave_name, sizeof slave_name)) {
+        return;
+    }
+    in_child(child_tiocsti, NULL, "TIOCSTI on the controlling terminal is read back as input");
+    in_child(child_tiocsti_eperm, &s, "TIOCSTI on another terminal, not root: EPERM");
+    if (geteuid() == 0) {
+        char c = 'r', echoed[64];
+        drain(m, echoed, sizeof echoed); /* the child's input, echoed */
+        set_lflag(s, 0, ECHO);
+        EXPECT_OK(ioctl(s, TIOCSTI, &c), "TIOCSTI by root on a terminal not its own");
+        c = '\n';
+        ioctl(s, TIOCSTI, &c);
+        EXPECT_READ(s, "r\n", "... is read by the slave");
+        c = 'M';
+        EXPECT_OK(ioctl(m, TIOCSTI, &c), "TIOCSTI by root on a master");
+        EXPECT_READ(m, "M", "... is read by the master");
+        EXPECT_ERR(ioctl(s, TIOCSTI, (char *)8), EFAULT, "TIOCSTI with a bad pointer, EFAULT");
+    }
+    close(s);
+    close(m);
+}
+
 /* In Kiln's guest run devpts may not be mounted yet (the kernel's mounts
  * come first): mount it as Linux's init scripts do. */
 static void ensure_devpts(void)
@@ -1050,6 +1243,9 @@ int main(void)
     test_sessions();
     test_hangup();
     test_eintr();
+    test_buffering();
+    test_termio();
+    test_tiocsti();
     test_many();
     return t_end();
 }
