@@ -476,19 +476,31 @@ static void show_pid_smaps(struct seq_buf *sb, struct process *p, const struct p
     }
 }
 
-void proc_show_mounts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
+static void show_formatted(struct seq_buf *sb, size_t (*format)(char *buf, size_t len))
 {
-    (void)p;
-    (void)pi;
-    size_t need = vfs_format_mounts(NULL, 0);
+    size_t need = format(NULL, 0);
     char *tmp = kmalloc(need + 1);
     if (!tmp) {
         sb->overflow = true;
         return;
     }
-    size_t got = vfs_format_mounts(tmp, need + 1);
+    size_t got = format(tmp, need + 1);
     seq_buf_write(sb, tmp, MIN(got, need));
     kfree(tmp);
+}
+
+void proc_show_mounts(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
+{
+    (void)p;
+    (void)pi;
+    show_formatted(sb, vfs_format_mounts);
+}
+
+static void show_pid_mountinfo(struct seq_buf *sb, struct process *p, const struct proc_inode *pi)
+{
+    (void)p;
+    (void)pi;
+    show_formatted(sb, vfs_format_mountinfo);
 }
 
 static const struct {
@@ -589,6 +601,7 @@ static const struct proc_entry pid_entries[] = {
     {.name = "fdinfo", .mode = S_IFDIR | 0555, .kind = PK_FDINFO},
     {.name = "limits", .mode = S_IFREG | 0444, .show = show_pid_limits},
     {.name = "maps", .mode = S_IFREG | 0444, .show = show_pid_maps},
+    {.name = "mountinfo", .mode = S_IFREG | 0444, .show = show_pid_mountinfo},
     {.name = "mounts", .mode = S_IFREG | 0444, .show = proc_show_mounts},
     {.name = "root", .mode = S_IFLNK | 0777, .readlink = readlink_root, .get_link = get_link_root},
     {.name = "smaps", .mode = S_IFREG | 0444, .show = show_pid_smaps},

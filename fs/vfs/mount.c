@@ -367,7 +367,10 @@ SYSCALL_DEFINE2(umount2, uptr_t, utarget, int, flags)
     return err;
 }
 
-size_t vfs_format_mounts(char *buf, size_t len)
+/* One line per mount, in mount order: /proc/mounts, or with info the
+ * /proc/<pid>/mountinfo fields (ids, st_dev, root, mount point, options,
+ * no optional fields, then type, source and superblock options). */
+static size_t format_mounts(char *buf, size_t len, bool info)
 {
     struct list_head *pos;
     size_t n = 0;
@@ -380,13 +383,31 @@ size_t vfs_format_mounts(char *buf, size_t len)
         if (vfs_dentry_path(m->root, path, sizeof(path)) < 0) {
             continue;
         }
-        int w =
-            ksnprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, "%s %s %s %s 0 0\n",
-                      m->source, path, m->sb->type->name, (m->sb->flags & MS_RDONLY) ? "ro" : "rw");
+        const char *rw = (m->sb->flags & MS_RDONLY) ? "ro" : "rw";
+        char *at = n < len ? buf + n : NULL;
+        size_t room = n < len ? len - n : 0;
+        int w;
+        if (info) {
+            w = ksnprintf(at, room, "%u %u 0:%u / %s %s - %s %s %s\n", m->id,
+                          m->parent ? m->parent->id : m->id, m->sb->dev_minor, path, rw,
+                          m->sb->type->name, m->source, rw);
+        } else {
+            w = ksnprintf(at, room, "%s %s %s %s 0 0\n", m->source, path, m->sb->type->name, rw);
+        }
         if (w > 0) {
             n += (size_t)w;
         }
     }
     vfs_unlock();
     return n;
+}
+
+size_t vfs_format_mounts(char *buf, size_t len)
+{
+    return format_mounts(buf, len, false);
+}
+
+size_t vfs_format_mountinfo(char *buf, size_t len)
+{
+    return format_mounts(buf, len, true);
 }

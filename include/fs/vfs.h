@@ -353,6 +353,9 @@ s64 vfs_no_llseek(struct file *f, s64 off, int whence); /* -ESPIPE */
 /* /proc/mounts text ("tmpfs / tmpfs rw 0 0\n" per mount) into buf;
  * returns the full length (like snprintf). */
 size_t vfs_format_mounts(char *buf, size_t len);
+/* The same as /proc/<pid>/mountinfo lines
+ * ("1 1 0:1 / / rw - tmpfs rootfs rw\n"). */
+size_t vfs_format_mountinfo(char *buf, size_t len);
 /* Absolute path of d as seen from the global root into buf, with
  * " (deleted)" appended for an unlinked name; returns the length or
  * -ENAMETOOLONG. */

@@ -910,6 +910,41 @@ static void test_maps(void)
     CHECK(stack && prog, "maps shows [stack] and the program");
 }
 
+/* mountinfo: the /proc line has the st_dev of /proc, root "/", type proc;
+ * every line has the " - " separator and as many lines as /proc/mounts. */
+static void test_mountinfo(void)
+{
+    static char buf[16384], mounts[16384];
+    ssize_t n = read_all("/proc/self/mountinfo", buf, sizeof buf);
+    read_all("/proc/self/mounts", mounts, sizeof mounts);
+    CHECK(n > 0, "mountinfo can be read");
+    struct stat st;
+    CHECK(stat("/proc", &st) == 0, "stat /proc");
+    int lines = 0, mlines = 0, seps = 0, found = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        lines++;
+        unsigned id, parent, maj, min;
+        char root[256], point[256], opts[256], type[64];
+        const char *sep = strstr(line, " - ");
+        if (sep) {
+            seps++;
+        }
+        if (sscanf(line, "%u %u %u:%u %255s %255s %255s", &id, &parent, &maj, &min, root,
+                   point, opts) == 7 &&
+            !strcmp(point, "/proc") && sep && sscanf(sep, " - %63s", type) == 1 &&
+            !strcmp(type, "proc")) {
+            found = maj == major(st.st_dev) && min == minor(st.st_dev) && !strcmp(root, "/") &&
+                    !strncmp(opts, "rw", 2);
+        }
+    }
+    for (char *p = mounts; (p = strchr(p, '\n')); p++) {
+        mlines++;
+    }
+    CHECK(found, "mountinfo's /proc line has /proc's st_dev, root / and type proc");
+    CHECK(lines > 0 && seps == lines, "every mountinfo line has the ' - ' separator");
+    CHECK(lines == mlines, "mountinfo has one line per mount (%d, mounts %d)", lines, mlines);
+}
+
 static void test_hostname(void)
 {
     char buf[128];
@@ -975,6 +1010,7 @@ int main(int argc, char **argv, char **envp)
     test_uptime_loadavg_stat();
     test_system_files();
     test_maps();
+    test_mountinfo();
     test_hostname();
     t_leave_tmpdir();
     return t_end();
