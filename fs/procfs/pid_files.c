@@ -269,7 +269,9 @@ static void show_pid_status(struct seq_buf *sb, struct process *p, const struct 
         show_kb(sb, "HugetlbPages:", 0);
     }
     seq_buf_puts(sb, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n");
-    seq_buf_printf(sb, "SigQ:\t%d/%llu\n", popcount64(p->sig.pending),
+    /* Pending standard signals plus queued real-time instances. */
+    seq_buf_printf(sb, "SigQ:\t%d/%llu\n",
+                   popcount64(p->sig.pending & 0x7fffffffull) + (int)p->sig.queued,
                    (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].cur);
     seq_buf_printf(sb, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)p->sig.pending,
                    (unsigned long long)0);
