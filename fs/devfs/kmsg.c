@@ -7,12 +7,15 @@
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>
+#include <kernel/ktimer.h>
 #include <kernel/log.h>
+#include <kernel/poll.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/wait.h>
 
 #define KMSG_MINOR 11
 #define LOG_BUFFER_SIZE (64 * 1024) /* kernel/log/printk.c's ring */
@@ -55,6 +58,44 @@ static u64 log_clamp(u64 seq)
     return seq;
 }
 
+/* printk runs where waking is unsafe (any context, any lock held), so it
+ * wakes nobody: while someone waits for new messages, a timer compares the
+ * log head every KMSG_POLL_NS and wakes the waiters when it moved. */
+static struct wait_queue kmsg_wq = WAIT_QUEUE_INIT(kmsg_wq);
+static struct ktimer kmsg_timer;
+static spinlock_t kmsg_timer_lock = SPINLOCK_INIT("kmsg_timer"); /* arming it */
+static u64 kmsg_seen_head;
+
+static void kmsg_timer_fn(struct ktimer *t)
+{
+    u64 head = log_head();
+    if (head != kmsg_seen_head) {
+        kmsg_seen_head = head;
+        wake_up(&kmsg_wq);
+    }
+    if (!list_empty(&kmsg_wq.waiters)) {
+        ktimer_arm(t, clock_monotonic_ns() + KMSG_POLL_NS);
+    }
+}
+
+/* Called by a waiter after queueing itself: keeps the timer running. */
+static void kmsg_watch(void)
+{
+    u64 flags = spin_lock_irqsave(&kmsg_timer_lock);
+    if (!kmsg_timer.armed) {
+        kmsg_seen_head = log_head();
+        ktimer_arm(&kmsg_timer, clock_monotonic_ns() + KMSG_POLL_NS);
+    }
+    spin_unlock_irqrestore(&kmsg_timer_lock, flags);
+}
+
+/* wait_event_file check: new messages after seq (> 0), or keep waiting. */
+static int kmsg_ready(u64 seq)
+{
+    kmsg_watch();
+    return log_clamp(seq) < log_head();
+}
+
 static int kmsg_open(struct inode *inode, struct file *f)
 {
     u64 *seq = kzalloc(sizeof(*seq));
@@ -87,13 +128,12 @@ static long kmsg_read(struct file *f, struct iobuf *b, u64 *pos)
     if (!buf) {
         return -ENOMEM;
     }
-    /* No wakeup comes from printk: a blocking reader polls. */
     while ((n = log_read(seq, buf, MIN(iobuf_remaining(b), (size_t)KMSG_CHUNK))) == 0) {
-        if (f->flags & O_NONBLOCK) {
+        r = wait_event_file(kmsg_wq, f->flags & O_NONBLOCK, kmsg_ready(*seq));
+        if (r < 0) {
             kfree(buf);
-            return -EAGAIN;
+            return r;
         }
-        sleep_ns(KMSG_POLL_NS);
     }
     r = iobuf_put(b, buf, n);
     kfree(buf);
@@ -148,15 +188,16 @@ static s64 kmsg_llseek(struct file *f, s64 off, int whence)
     }
 }
 
-/* No wait queue: printk may run where waking is unsafe, so a poller of
- * /dev/kmsg sees new messages at its next timeout. */
 static u32 kmsg_poll(struct file *f, struct poll_table *pt)
 {
-    (void)pt;
     u64 *seq = f->private;
     u64 s = *seq;
     char c;
 
+    if (pt) {
+        poll_wait(pt, &kmsg_wq);
+        kmsg_watch();
+    }
     return POLLOUT | (log_read(&s, &c, 1) ? POLLIN : 0);
 }
 
@@ -173,6 +214,7 @@ static const struct chrdev kmsg_dev = {"kmsg", MEM_MAJOR, KMSG_MINOR, 0644, &kms
 
 int devfs_kmsg_init(void)
 {
+    ktimer_init(&kmsg_timer, kmsg_timer_fn);
     int err = chrdev_register(&kmsg_dev);
     return err == -EEXIST ? 0 : err;
 }
@@ -239,16 +281,14 @@ SYSCALL_DEFINE3(syslog, int, type, uptr_t, ubuf, int, len)
         if (len == 0) {
             return 0;
         }
-        for (;;) {
-            flags = spin_lock_irqsave(&syslog_lock);
-            seq = syslog_seq;
-            spin_unlock_irqrestore(&syslog_lock, flags);
-            seq = log_clamp(seq);
-            if (seq < log_head()) {
-                break;
-            }
-            sleep_ns(KMSG_POLL_NS);
+        flags = spin_lock_irqsave(&syslog_lock);
+        seq = syslog_seq;
+        spin_unlock_irqrestore(&syslog_lock, flags);
+        r = wait_event_file(kmsg_wq, false, kmsg_ready(seq));
+        if (r < 0) {
+            return r;
         }
+        seq = log_clamp(seq);
         r = copy_log(&seq, ubuf, (size_t)len);
         if (r > 0) {
             flags = spin_lock_irqsave(&syslog_lock);

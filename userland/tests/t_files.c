@@ -3,6 +3,7 @@
 #include "t.h"
 
 #include <dirent.h>
+#include <poll.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -674,6 +675,50 @@ static void test_dev(void)
     close(fd);
 }
 
+/* /dev/kmsg: a reader at the end of the log sleeps in poll until a new
+ * message arrives (written by a child 200 ms later), then reads it. */
+static void test_kmsg_wakeup(void)
+{
+    int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        skip(strerror(errno), "/dev/kmsg poll wakes up on a new message");
+        return;
+    }
+    char rec[8192];
+    lseek(fd, 0, SEEK_END);
+    while (read(fd, rec, sizeof rec) > 0) {
+    }
+    CHECK(errno == EAGAIN, "/dev/kmsg at the end: read fails with EAGAIN (%s)", errname(errno));
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(200000);
+        int w = open("/dev/kmsg", O_WRONLY);
+        const char msg[] = "<6>t_files: kmsg wakeup test\n";
+        _exit(w >= 0 && write(w, msg, sizeof msg - 1) == (ssize_t)(sizeof msg - 1) ? 0 : 1);
+    }
+    struct pollfd p = {fd, POLLIN, 0};
+    int r = poll(&p, 1, 10000);
+    CHECK(r == 1 && (p.revents & POLLIN), "/dev/kmsg poll wakes up on a new message (%d)", r);
+    int found = 0;
+    for (int i = 0; i < 1000 && !found; i++) {
+        ssize_t n = read(fd, rec, sizeof rec - 1);
+        if (n <= 0) {
+            if (n < 0 && errno == EAGAIN) {
+                poll(&p, 1, 2000);
+                continue;
+            }
+            break;
+        }
+        rec[n] = '\0';
+        found = strstr(rec, "kmsg wakeup test") != NULL;
+    }
+    CHECK(found, "/dev/kmsg delivers the new message");
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "the child wrote to /dev/kmsg");
+    close(fd);
+}
+
 int main(void)
 {
     t_begin("t_files");
@@ -689,6 +734,7 @@ int main(void)
     test_attrs();
     test_mknod();
     test_dev();
+    test_kmsg_wakeup();
     t_leave_tmpdir();
     return t_end();
 }
