@@ -293,12 +293,80 @@ static void test_interrupt_suppression(void)
     CHECK(virtq_get_used(&f.q, NULL) == &tok[0]);
     CHECK_EQ(*f.q.used_event, 1); /* interrupt at the next completion */
     virtq_disable_cb(&f.q);
+    CHECK_EQ(*f.q.used_event, 0); /* behind the device: no interrupt */
+    CHECK(!(f.q.avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT)); /* flag unused */
     CHECK_EQ(virtq_add_chain(&f.q, &b, 1, &tok[1]), 0);
     dev_complete(&f.q, 0, 8);
     CHECK(virtq_get_used(&f.q, NULL) == &tok[1]);
-    CHECK_EQ(*f.q.used_event, 1); /* not advanced while disabled */
+    CHECK_EQ(*f.q.used_event, 0); /* not advanced while disabled */
     CHECK(virtq_enable_cb(&f.q));
     CHECK_EQ(*f.q.used_event, 2);
+    fx_free(&f);
+}
+
+/* What a device does after publishing used idx new (was old): interrupt
+ * iff used_event lies in [old, new). */
+static bool dev_irq(const struct virtq *q, u16 old, u16 new)
+{
+    u16 ev = *q->used_event;
+    return (u16)(new - ev - 1) < (u16)(new - old);
+}
+
+/* EVENT_IDX, driver and device together, across the 16-bit wrap: the
+ * device interrupts exactly when its idx passes used_event, the worker's
+ * disable / reap / enable loop never sleeps on a completion, and kicks
+ * happen exactly when the batch passes avail_event. */
+static void test_event_idx(void)
+{
+    struct fixture f;
+    struct virtq_buf b = {0x1000, 8, true};
+    const u16 start = 65531;
+
+    CHECK(fx_init(&f, 8, VIRTQ_LEGACY_ALIGN, true));
+    /* A ring used 65531 times: indices wrap after five requests. */
+    f.q.avail_idx = f.q.last_used = f.q.kick_idx = start;
+    f.q.avail->idx = f.q.used->idx = start;
+    *f.q.used_event = start;
+    *f.q.avail_event = start;
+
+    for (unsigned round = 0; round < 6; round++) {
+        u16 old = f.q.used->idx;
+        /* Driver posts three; the device asked to hear of the first only. */
+        for (unsigned i = 0; i < 3; i++) {
+            CHECK(virtq_add_chain(&f.q, &b, 1, &tok[i]) >= 0);
+            CHECK_EQ(virtq_kick_needed(&f.q), i == 0);
+        }
+        /* Interrupts enabled, all reaped: the first completion interrupts,
+         * the next two (driver has not reaped yet) do not. */
+        CHECK(virtq_enable_cb(&f.q));
+        for (unsigned i = 0; i < 3; i++) {
+            u16 h = f.q.used->idx;
+            dev_complete(&f.q, f.q.avail->ring[h & 7], 8);
+            CHECK_EQ(dev_irq(&f.q, h, (u16)(h + 1)), i == 0);
+        }
+        /* Worker: disable, reap everything (used_event stays behind the
+         * device), a completion races in and raises nothing. */
+        virtq_disable_cb(&f.q);
+        CHECK(virtq_get_used(&f.q, NULL) == &tok[0]);
+        CHECK(virtq_add_chain(&f.q, &b, 1, &tok[3]) >= 0);
+        virtq_kick_needed(&f.q);
+        CHECK(virtq_get_used(&f.q, NULL) == &tok[1]);
+        CHECK(virtq_get_used(&f.q, NULL) == &tok[2]);
+        u16 h = f.q.used->idx;
+        dev_complete(&f.q, f.q.avail->ring[h & 7], 8);
+        CHECK(!dev_irq(&f.q, h, (u16)(h + 1)));
+        /* enable sees it: reap again rather than sleep. */
+        CHECK(!virtq_enable_cb(&f.q));
+        CHECK_EQ(*f.q.used_event, f.q.last_used);
+        CHECK(virtq_get_used(&f.q, NULL) == &tok[3]);
+        CHECK(virtq_enable_cb(&f.q));
+        CHECK_EQ(*f.q.used_event, (u16)(old + 4));
+        /* Now asleep: the device's next completion must interrupt. Re-arm
+         * avail_event at the device's position for the next round. */
+        *f.q.avail_event = f.q.avail_idx;
+        CHECK_EQ(f.q.fault, VIRTQ_OK);
+    }
+    CHECK((u16)(f.q.last_used - start) == 24 && f.q.last_used < start); /* wrapped */
     fx_free(&f);
 }
 
@@ -475,6 +543,7 @@ static void test_simulated_device(void)
             /* The run must have exercised what it claims. */
             CHECK(res.eagain > 0 && res.full > 0);
             CHECK(res.kicks > 0 && res.kicks < res.kick_checks);
+            CHECK(res.irqs > 0 && res.sleeps > 0 && res.irqs < res.completed);
             CHECK(res.max_device_backlog * 4 >= num); /* the device lagged far behind */
             CHECK(res.reaps > 2 * num); /* the 16-bit indices wrapped */
             CHECK(res.reaps + num >= res.adds);
@@ -498,6 +567,7 @@ int main(void)
     RUN(test_eagain_einval);
     RUN(test_kick);
     RUN(test_interrupt_suppression);
+    RUN(test_event_idx);
     RUN(test_device_errors);
     RUN(test_checker);
     RUN(test_simulated_device);

@@ -10,7 +10,8 @@
  *   add:   descriptors + avail->ring[] writes  -> release store of avail->idx
  *   kick:  avail->idx store -> full fence -> read used->flags / avail_event
  *   reap:  acquire load of used->idx -> read used->ring[]
- *   irq:   used_event / avail->flags store -> full fence -> re-read used->idx */
+ *   irq:   used_event / avail->flags store -> full fence -> re-read used->idx
+ *          (virtq_enable_cb, and every reap that advances used_event) */
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
@@ -268,8 +269,12 @@ void *virtq_get_used(struct virtq *q, u32 *len)
     q->last_used++;
 
     if (q->event_idx && q->cb_enabled) {
-        /* Ask for an interrupt at the next completion. */
+        /* Ask for an interrupt at the next completion. The fence orders the
+         * store before the caller's next read of used->idx: otherwise the
+         * device may read the old used_event (no interrupt) while we read
+         * the old idx (nothing to reap), and the completion is lost. */
         __atomic_store_n(q->used_event, q->last_used, __ATOMIC_RELAXED);
+        virtq_mb();
     }
     if (q->debug_checks && !relink_ok(q, (u16)id, n, old_head, old_free)) {
         set_fault(q, VIRTQ_FAULT_RELINK);
@@ -287,11 +292,15 @@ void *virtq_get_used(struct virtq *q, u32 *len)
 void virtq_disable_cb(struct virtq *q)
 {
     q->cb_enabled = false;
-    if (!q->event_idx) {
+    if (q->event_idx) {
+        /* The device interrupts when its idx steps past used_event; it is
+         * already at or past last_used, so last_used - 1 is behind it for
+         * the next 65535 completions. A hint, like the flag: a device that
+         * read the old value may still interrupt once. */
+        __atomic_store_n(q->used_event, (u16)(q->last_used - 1), __ATOMIC_RELAXED);
+    } else {
         q->avail->flags |= VIRTQ_AVAIL_F_NO_INTERRUPT;
     }
-    /* With EVENT_IDX, used_event is simply not advanced any more: at most one
-     * spurious interrupt follows. */
 }
 
 bool virtq_enable_cb(struct virtq *q)

@@ -191,8 +191,14 @@ bool virtq_has_used(const struct virtq *q);
 
 unsigned virtq_num_free(const struct virtq *q);
 
-/* Used-buffer interrupt suppression. virtq_enable_cb() returns false when
- * completions arrived meanwhile (reap them before sleeping). */
+/* Used-buffer interrupt suppression. Without EVENT_IDX: the
+ * VIRTQ_AVAIL_F_NO_INTERRUPT flag. With it: used_event, which asks for an
+ * interrupt when the device's used idx steps past it; disable moves it
+ * behind the device (last_used - 1), enable sets it to last_used (an
+ * interrupt at the very next completion), and while enabled every reap
+ * advances it the same way. virtq_enable_cb() returns false when
+ * completions arrived meanwhile: reap them (and enable again) before
+ * sleeping, or their interrupt may never come. */
 void virtq_disable_cb(struct virtq *q);
 bool virtq_enable_cb(struct virtq *q);
 

@@ -63,6 +63,9 @@ struct sim {
     struct req **done; /* FIFO of completed requests, in used-ring order */
     unsigned done_head, done_count;
     u16 kick_old; /* avail idx at the previous kick decision */
+    /* enable_cb said idle and nothing was reaped or disabled since: the
+     * driver sleeps until the device's next interrupt, which must come. */
+    bool sleeping;
 
     /* Device. */
     u16 dev_last_avail;
@@ -316,8 +319,32 @@ static bool op_complete(struct sim *s)
     struct vring_used_elem *e = &q->used->ring[s->dev_used_idx & (num - 1)];
     e->id = head;
     e->len = r->used_len;
+    u16 old = s->dev_used_idx;
     s->dev_used_idx++;
     __atomic_store_n(&q->used->idx, s->dev_used_idx, __ATOMIC_RELEASE);
+
+    /* Device: interrupt or not, after publishing (as the spec orders it). */
+    bool irq;
+    if (s->cfg->event_idx) {
+        u16 ev = *q->used_event;
+        irq = (u16)(s->dev_used_idx - ev - 1) < (u16)(s->dev_used_idx - old);
+        /* Enabled, used_event is last_used: an interrupt exactly when the
+         * driver had reaped everything. Disabled: none at all. */
+        bool want = q->cb_enabled && old == q->last_used;
+        if (irq != want) {
+            return fail(s, "interrupt %d at used idx %u, used_event %u, last_used %u, cb %d", irq,
+                        old, ev, q->last_used, q->cb_enabled);
+        }
+    } else {
+        irq = !(q->avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT);
+    }
+    if (s->sleeping && !irq) {
+        return fail(s, "lost interrupt: driver asleep, completion %u raised none", old);
+    }
+    if (irq) {
+        s->sleeping = false;
+        s->res->irqs++;
+    }
 
     s->done[(s->done_head + s->done_count) % num] = r;
     s->done_count++;
@@ -338,6 +365,7 @@ static bool op_reap(struct sim *s)
     if (q->fault) {
         return true;
     }
+    s->sleeping = false;
     s->res->ops++;
     if (!expect_some) {
         return r ? fail(s, "reaped %p with nothing completed", (void *)r) : true;
@@ -377,12 +405,19 @@ static bool op_cb(struct sim *s)
     s->res->ops++;
     if (rnd_below(s, 2)) {
         virtq_disable_cb(q);
+        s->sleeping = false;
         if (!s->cfg->event_idx && !(q->avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
             return fail(s, "disable_cb left interrupts on");
+        }
+        if (s->cfg->event_idx && *q->used_event != (u16)(q->last_used - 1)) {
+            return fail(s, "disable_cb left used_event at %u, last_used %u", *q->used_event,
+                        q->last_used);
         }
         return true;
     }
     bool idle = virtq_enable_cb(q);
+    s->sleeping = idle;
+    s->res->sleeps += idle;
     if (idle != (s->done_count == 0)) {
         return fail(s, "enable_cb says idle=%d with %u completed", idle, s->done_count);
     }

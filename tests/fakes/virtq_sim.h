@@ -11,7 +11,9 @@
  * order with the device's len, no descriptor is handed out while in flight,
  * the device sees exactly the buffers posted for each head and they do not
  * change while it owns them, the free count is conserved, kick decisions
- * follow the spec, and (optionally) virtq_check() passes. */
+ * follow the spec, interrupts come exactly when used_event (or the flag)
+ * asks and never go missing for a driver that enable_cb let sleep, and
+ * (optionally) virtq_check() passes. */
 #ifndef TESTS_FAKES_VIRTQ_SIM_H
 #define TESTS_FAKES_VIRTQ_SIM_H
 
@@ -39,6 +41,8 @@ struct sim_result {
     unsigned long ops; /* steps that did something (API call or device action) */
     unsigned long adds, eagain, einval, reaps, consumed, completed, kicks, kick_checks;
     unsigned long full; /* adds refused with 0 free descriptors */
+    unsigned long irqs; /* used-buffer interrupts the device raised */
+    unsigned long sleeps; /* enable_cb calls that found nothing to reap */
     unsigned max_device_backlog; /* most chains the device held at once */
     int fault; /* q->fault or virtq_check()'s code at the stop */
     char error[256]; /* model's complaint, "" if none */
