@@ -200,8 +200,9 @@ static void test_probe_modern(void)
     CHECK_EQ(virtio_net_driver.device_type, VIRTIO_ID_NET);
     CHECK_EQ(virtio_net_driver.probe(&f->vd), 0);
     CHECK(!f->vd.failed);
-    CHECK_EQ(f->driver_features,
-             F(VIRTIO_F_VERSION_1) | F(NET_F_MTU) | F(NET_F_MAC) | F(NET_F_STATUS));
+    CHECK_EQ(f->driver_features, F(VIRTIO_F_VERSION_1) | F(NET_F_MTU) | F(NET_F_MAC) |
+                                     F(NET_F_STATUS) | F(VIRTIO_RING_F_EVENT_IDX));
+    CHECK(f->vd.queues[0].vq.event_idx && f->vd.queues[1].vq.event_idx);
     CHECK(f->status & VIRTIO_STATUS_DRIVER_OK);
     CHECK(strstr(fake_printk_last,
                  "eth0: virtio-net at virtio0 (modern), MAC 52:54:00:aa:bb:cc, link up, mtu 1500"));

@@ -310,6 +310,72 @@ static void test_completions(void)
     teardown();
 }
 
+/* A done() that checks interrupts are off while it runs, reaps everything,
+ * and on its first call lets the device complete the rest afterwards: the
+ * completion lands after the driver's last look, before interrupts are back
+ * on (and with them off, it raised none). */
+static bool cb_off_in_done;
+static bool race_once;
+static void reap_then_race(struct virtio_queue *q)
+{
+    struct virtq *vq = &q->vq;
+    cb_off_in_done &=
+        !vq->cb_enabled && (vq->event_idx ? *vq->used_event == (u16)(vq->last_used - 1)
+                                          : (vq->avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT));
+    reap_all(q);
+    if (race_once) {
+        race_once = false;
+        fake_vdev_complete_all(&dev, q);
+    }
+}
+
+/* The worker: interrupts off around done(), on again after, and another
+ * round when completions raced in, with and without EVENT_IDX; with it,
+ * kicks follow avail_event. */
+static void test_worker_race(void)
+{
+    struct virtq_buf b = {0x1000, 64, true};
+
+    for (int ev = 0; ev < 2; ev++) {
+        setup(true);
+        dev.dev_features |= F(VIRTIO_RING_F_EVENT_IDX);
+        virtio_begin(&dev.vd);
+        CHECK_EQ(virtio_negotiate(&dev.vd, ev ? F(VIRTIO_RING_F_EVENT_IDX) : 0), 0);
+        CHECK_EQ(virtio_has_feature(&dev.vd, VIRTIO_RING_F_EVENT_IDX), ev);
+        CHECK_EQ(virtio_setup_queue(&dev.vd, 0, 16, reap_then_race, NULL), 0);
+        CHECK_EQ(virtio_device_ready(&dev.vd), 0);
+        struct virtio_queue *q = &dev.vd.queues[0];
+        CHECK_EQ(q->vq.event_idx, ev);
+        done_calls = reaped = 0;
+
+        for (int i = 0; i < 4; i++) {
+            CHECK_EQ(virtio_queue_add(q, &b, 1, &tok[i]), 0);
+        }
+        /* avail_event starts at 0: with EVENT_IDX only the first add kicks. */
+        CHECK_EQ(dev.notifies[0], ev ? 1 : 4);
+        CHECK_EQ(fake_vdev_complete_all(&dev, q), 4);
+        for (int i = 4; i < 7; i++) {
+            CHECK_EQ(virtio_queue_add(q, &b, 1, &tok[i]), 0);
+        }
+        cb_off_in_done = true;
+        race_once = true;
+        virtio_interrupt(&dev.vd, false);
+        virtio_do_work(&dev.vd);
+        CHECK(cb_off_in_done);
+        CHECK_EQ(done_calls, 2); /* the raced completions: one more round */
+        CHECK_EQ(reaped, 7);
+        CHECK(q->vq.cb_enabled);
+        if (ev) {
+            CHECK_EQ(*q->vq.used_event, q->vq.last_used);
+        } else {
+            CHECK(!(q->vq.avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT));
+        }
+        CHECK(!dev.vd.failed);
+        CHECK_EQ(virtq_num_free(&q->vq), 16);
+        teardown();
+    }
+}
+
 /* A device whose used index runs ahead of what is in flight: the device
  * fails with the ring's reason, done() runs once more, nothing crashes and
  * every later call says -EIO / NULL. */
@@ -404,6 +470,7 @@ int main(void)
     RUN(test_out_of_memory);
     RUN(test_queue_sizes);
     RUN(test_completions);
+    RUN(test_worker_race);
     RUN(test_used_index_jump);
     RUN(test_bad_used_id);
     RUN(test_fail_releases_space_waiters);

@@ -185,7 +185,7 @@ static int virtio_blk_probe(struct virtio_device *vd)
 {
     u64 wanted = (1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
                  (1ull << VIRTIO_BLK_F_RO) | (1ull << VIRTIO_BLK_F_BLK_SIZE) |
-                 (1ull << VIRTIO_BLK_F_FLUSH);
+                 (1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_RING_F_EVENT_IDX);
     u32 blk_size = SECTOR_SIZE, segs = VBLK_MAX_SEGS;
     struct vblk *vb;
     int err;

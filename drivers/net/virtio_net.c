@@ -246,7 +246,8 @@ static void free_vnet(struct vnet *vn)
 
 static u64 wanted_features(struct virtio_device *vd)
 {
-    u64 want = (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS);
+    u64 want = (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) |
+               (1ull << VIRTIO_RING_F_EVENT_IDX);
     /* The MTU is only taken when our 1514-byte buffers fit it: a driver
      * that negotiates it must receive frames of that size. */
     u64 offered = vd->ops->get_features(vd);

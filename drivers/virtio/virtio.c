@@ -3,10 +3,14 @@
  * worker thread that runs completions. Portable: the device is reached only
  * through struct virtio_transport_ops (see include/drivers/virtio_dev.h).
  *
- * Interrupts stay enabled on every queue (no virtq_disable_cb): the
- * interrupt only sets work_pending and wakes the worker, which clears the
- * flag before calling done(), so a completion that lands while done() runs
- * gives one more pass, never a lost one. */
+ * The interrupt only sets work_pending and wakes the worker, which clears
+ * the flag and then, for each queue, turns its interrupts off, calls done()
+ * (which reaps everything), and turns them back on; if completions landed
+ * in between (virtq_enable_cb() says so) it goes round again, since their
+ * interrupt may have been suppressed. So a completion is never lost, and a
+ * burst costs one interrupt instead of one each. With
+ * VIRTIO_RING_F_EVENT_IDX (negotiated when the driver asks for it) the
+ * suppression is exact (used_event) and kicks honour avail_event. */
 #include <arch/x86_64/memlayout.h>
 #include <drivers/virtio_dev.h>
 #include <kernel/errno.h>
@@ -325,13 +329,42 @@ void virtio_interrupt(struct virtio_device *vd, bool config_changed)
     wake_up(&vd->worker_wq);
 }
 
+/* Turns q's used-buffer interrupts off, or on again: on returns false when
+ * completions are waiting (reap them first). */
+static bool set_cb(struct virtio_queue *q, bool on)
+{
+    bool idle = true;
+
+    u64 flags = spin_lock_irqsave(&q->lock);
+    if (on) {
+        idle = virtq_enable_cb(&q->vq);
+    } else {
+        virtq_disable_cb(&q->vq);
+    }
+    spin_unlock_irqrestore(&q->lock, flags);
+    return idle;
+}
+
+static void run_queue(struct virtio_queue *q)
+{
+    for (;;) {
+        set_cb(q, false);
+        q->done(q);
+        /* A failed device reaps nothing more: its done() has failed its
+         * waiters, do not spin on what is left in the ring. */
+        if (set_cb(q, true) || q->vdev->failed) {
+            return;
+        }
+    }
+}
+
 void virtio_do_work(struct virtio_device *vd)
 {
     vd->work_pending = false;
     for (unsigned i = 0; i < vd->nqueues; i++) {
         struct virtio_queue *q = &vd->queues[i];
         if (q->ring && q->done) {
-            q->done(q);
+            run_queue(q);
         }
     }
     if (vd->config_changed) {

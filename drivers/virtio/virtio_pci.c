@@ -207,11 +207,10 @@ static void probe_one(struct pci_dev *d)
     if (vp->vd.failed) {
         return;
     }
-    pr_info("%s: %s, %s transport, %s\n", name, where, vp->vd.ops->name,
-            vp->msix ? "MSI-X" : "INTx");
-
     const struct virtio_driver *drv = find_driver(type);
     if (!drv) {
+        pr_info("%s: %s, %s transport, %s\n", name, where, vp->vd.ops->name,
+                vp->msix ? "MSI-X" : "INTx");
         pr_info("%s: no driver for %s devices\n", name, type_name(type));
         /* Left reset: it does nothing and raises nothing. */
         vp->vd.ops->reset(&vp->vd);
@@ -224,6 +223,10 @@ static void probe_one(struct pci_dev *d)
     if (r < 0 && !vp->vd.failed) {
         virtio_failf(&vp->vd, "%s probe failed (%d)", drv->name, r);
     }
+    /* After the probe, which negotiated the features. */
+    pr_info("%s: %s, %s transport, %s%s\n", name, where, vp->vd.ops->name,
+            vp->msix ? "MSI-X" : "INTx",
+            virtio_has_feature(&vp->vd, VIRTIO_RING_F_EVENT_IDX) ? ", event-idx" : "");
 }
 
 void virtio_pci_init(void)

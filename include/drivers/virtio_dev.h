@@ -144,7 +144,8 @@ void virtio_device_init(struct virtio_device *vd, const char *name, u16 device_t
 void virtio_begin(struct virtio_device *vd);
 
 /* Offers feature bits wanted (the transport's required ones, like
- * VIRTIO_F_VERSION_1 on modern, are added) and completes the negotiation
+ * VIRTIO_F_VERSION_1 on modern, are added; VIRTIO_RING_F_EVENT_IDX only when
+ * wanted, and then every queue uses it) and completes the negotiation
  * (FEATURES_OK read back on modern). vd->features gets the result.
  * -EIO (after virtio_fail) if the device refuses. */
 int virtio_negotiate(struct virtio_device *vd, u64 wanted);
@@ -188,8 +189,9 @@ void *virtio_queue_get_used(struct virtio_queue *q, u32 *len);
 /* Called by transports from the interrupt handler: queues the work. */
 void virtio_interrupt(struct virtio_device *vd, bool config_changed);
 
-/* One pass of the worker thread: every queue's done(), then config_change
- * if a config interrupt came. Host tests call it directly. */
+/* One pass of the worker thread: for every queue, interrupts off, done(),
+ * interrupts on, and again while completions arrived meanwhile; then
+ * config_change if a config interrupt came. Host tests call it directly. */
 void virtio_do_work(struct virtio_device *vd);
 
 /* Finds and probes every virtio PCI device (after pci_init). */

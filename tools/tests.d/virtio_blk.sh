@@ -4,7 +4,8 @@
 # 64 MiB disk per boot, on each transport (disable-legacy=on,
 # disable-modern=on, both offered, both offered with virtio=legacy, and a
 # transitional device on q35's PCI Express), and a legacy device with a
-# 4-entry queue (virtio-blk-small-queue). In the guest: t_blk over the
+# 4-entry queue (virtio-blk-small-queue); virtio-blk-modern-no-event-idx
+# is the modern one with event_idx=off on the device. In the guest: t_blk over the
 # whole disk; 64 MiB written with dd bs=64k and read back, with the request
 # and sector counts of /proc/diskstats matching what dd did; a copy of
 # BusyBox at an unaligned offset and md5sum of the disk. On the host, after
@@ -85,7 +86,11 @@ vblk_mode() {
     rm -f "$img"
 }
 
-vblk_mode virtio-blk-modern ",disable-legacy=on" "" modern
+vblk_mode virtio-blk-modern ",disable-legacy=on" "" modern \
+    --expect "virtio[0-9]+: block .*, event-idx"
+# The same without VIRTIO_RING_F_EVENT_IDX (flags suppress interrupts, kicks).
+vblk_mode virtio-blk-modern-no-event-idx ",disable-legacy=on,event_idx=off" "" modern \
+    --expect "virtio[0-9]+: block .*, MSI-X\r?$" --reject "event-idx"
 vblk_mode virtio-blk-legacy ",disable-modern=on" "" legacy
 vblk_mode virtio-blk-transitional "" "" modern
 vblk_mode virtio-blk-forced-legacy "" "virtio=legacy" legacy

@@ -6,7 +6,8 @@
 # user networking answers ARP for its gateway 10.0.2.2 even with
 # restrict=on. net_hub_frames sends 10,000 frames from eth0 to eth1 over a
 # QEMU hub, modern and legacy; net_hub_soak sends 70,000 (the rings'
-# 16-bit indices wrap), modern with MSI-X and legacy with INTx. Last, the
+# 16-bit indices wrap), modern with MSI-X and legacy with INTx (both with
+# EVENT_IDX), and modern with event_idx=off on the devices. Last, the
 # interfaces as user space sees them: /proc/net/dev and /proc/metrics
 # (checked with promtool).
 
@@ -67,8 +68,9 @@ q --name virtio-net-q35-mixed --selftests --timeout 60 \
 
 vnet_hub() {
     local name=$1 opts=$2 test=${3:-net_hub_frames} frames=${4:-10000}
+    shift 4 # the rest: extra q arguments
     q --name "$name" --selftests --timeout 180 --cmdline "console=ttyS0 test selftest=$test" \
-        --reject "KERNEL PANIC" --reject "virtio: virtio[0-9]+:" \
+        --reject "KERNEL PANIC" --reject "virtio: virtio[0-9]+:" "$@" \
         --expect "$test: $frames frames in [0-9]+ ms" \
         --expect "SELFTEST PASS $test" \
         --qemu-arg=-netdev --qemu-arg=hubport,id=h0,hubid=0 \
@@ -77,11 +79,18 @@ vnet_hub() {
         --qemu-arg=-device --qemu-arg="virtio-net-pci,netdev=h1$opts"
 }
 
-vnet_hub virtio-net-hub-modern ",disable-legacy=on"
-vnet_hub virtio-net-hub-legacy ",disable-modern=on"
+# Both sides negotiate VIRTIO_RING_F_EVENT_IDX unless the device has it off.
+VNET_EVIDX=(--expect "virtio0: net .*, MSI-X, event-idx" --expect "virtio1: net .*, event-idx")
+vnet_hub virtio-net-hub-modern ",disable-legacy=on" net_hub_frames 10000 "${VNET_EVIDX[@]}"
+vnet_hub virtio-net-hub-legacy ",disable-modern=on" net_hub_frames 10000 "${VNET_EVIDX[@]}"
 # 70,000 frames: past 65,536 completions, so the 16-bit ring indices wrap.
-vnet_hub virtio-net-soak-modern ",disable-legacy=on" net_hub_soak 70000
-vnet_hub virtio-net-soak-legacy ",disable-modern=on,vectors=0" net_hub_soak 70000
+vnet_hub virtio-net-soak-modern ",disable-legacy=on" net_hub_soak 70000 "${VNET_EVIDX[@]}"
+vnet_hub virtio-net-soak-legacy ",disable-modern=on,vectors=0" net_hub_soak 70000 \
+    --expect "virtio1: net .*, INTx, event-idx"
+# Without EVENT_IDX: interrupt suppression by the avail flag, kicks by the
+# used flag.
+vnet_hub virtio-net-soak-no-event-idx ",disable-legacy=on,event_idx=off" net_hub_soak 70000 \
+    --expect "virtio1: net .*, MSI-X\r?$" --reject "event-idx"
 
 # User space: /proc/net/dev lists eth0 in Linux's layout, and /proc/metrics
 # with an interface still passes promtool.
