@@ -212,6 +212,9 @@ static bool user_page_fault(struct trap_frame *f, u64 cr2)
         return false;
     }
     last_fault_error = vm_handle_fault(p->mm, cr2, f->error_code);
+    if (last_fault_error == 0) {
+        p->min_flt++;
+    }
     return last_fault_error == 0;
 }
 

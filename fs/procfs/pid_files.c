@@ -154,8 +154,9 @@ static void show_pid_stat(struct seq_buf *sb, struct process *p, const struct pr
         tty_nr = 0;
         tpgid = -1;
     }
-    seq_buf_printf(sb, "%d (%s) %c %d %d %d %u %d %u 0 0 0 0 ", p->pid, p->comm, state, ppid,
-                   p->pgid, p->sid, tty_nr, tpgid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0));
+    seq_buf_printf(sb, "%d (%s) %c %d %d %d %u %d %u %llu %llu 0 0 ", p->pid, p->comm, state, ppid,
+                   p->pgid, p->sid, tty_nr, tpgid, PF_RANDOMIZE | (state == 'Z' ? PF_EXITING : 0),
+                   (unsigned long long)p->min_flt, (unsigned long long)p->cmin_flt);
     /* (14)-(22): utime stime cutime cstime priority nice num_threads
      * itrealvalue starttime */
     seq_buf_printf(

@@ -48,8 +48,17 @@ extern u64 process_forks_total, process_execs_total;
 const char *kernel_hostname(void);
 int kernel_set_hostname(const char *name, size_t len);
 
-/* Writes a struct rusage with these CPU times (the rest zero) to user
- * memory: 0 or -EFAULT (kernel/proc/sys_info.c). */
-long rusage_put(uptr_t usage, u64 utime_ns, u64 stime_ns);
+/* What struct rusage reports (kernel/proc/sys_info.c). */
+struct rusage_info {
+    u64 utime_ns, stime_ns;
+    u64 maxrss_pages; /* peak resident set */
+    u64 min_flt; /* page faults handled without I/O */
+};
+/* p's own usage (RUSAGE_SELF), or that of its waited-for children. */
+void process_rusage(struct process *p, bool children, struct rusage_info *out);
+/* Writes a struct rusage (fields not in info are zero): 0 or -EFAULT. */
+long rusage_put(uptr_t usage, const struct rusage_info *info);
+/* Folds mm's peak RSS into p's (before mm is dropped at exit or exec). */
+void process_note_rss_peak(struct process *p, const struct mm *mm);
 
 #endif

@@ -60,6 +60,8 @@ struct process {
     u64 start_ns;
     u64 utime_ns, stime_ns;
     u64 cutime_ns, cstime_ns; /* of waited-for children */
+    u64 min_flt, cmin_flt; /* page faults handled (cmin: waited-for children) */
+    u64 maxrss_pages, cmaxrss_pages; /* peak RSS of earlier programs / children */
     char comm[PROC_COMM_MAX];
     struct signal_state sig;
     struct process *vfork_parent; /* woken when this child execs or exits */

@@ -47,6 +47,7 @@ struct mm {
     u64 arg_start, arg_end; /* argv strings, for /proc/<pid>/cmdline */
     u64 env_start, env_end;
     u64 rss_pages;
+    u64 rss_peak; /* highest rss_pages seen */
     struct file *exe_file; /* the program file, for /proc/<pid>/exe */
     u32 refcount;
 };

@@ -177,6 +177,7 @@ int do_execve(struct exec_ctx *x, struct trap_frame *frame)
     p->mm = mm;
     mm_activate(mm);
     if (old) {
+        process_note_rss_peak(p, old);
         mm_put(old);
     }
     fd_table_close_on_exec(p->files);

@@ -66,6 +66,7 @@ __attribute__((noreturn)) void process_exit(int wait_status)
     fs_context_put(fs);
     struct mm *mm = p->mm;
     p->mm = NULL;
+    process_note_rss_peak(p, mm);
     mm_activate(NULL);
     mm_put(mm);
     process_vfork_release(p);
@@ -172,9 +173,22 @@ struct wait_report {
     int status; /* wait4's encoding */
     int code; /* waitid's si_code: CLD_* */
     int si_status;
-    /* CPU time of the child and of the children it waited for. */
-    u64 utime_ns, stime_ns;
+    /* The child's usage folded with its waited-for children's. */
+    struct rusage_info usage;
 };
+
+/* What wait4's rusage reports for child c: its own usage and that of the
+ * children it waited for (Linux's RUSAGE_BOTH). */
+static void child_usage(struct process *c, struct rusage_info *u)
+{
+    struct rusage_info own, kids;
+    process_rusage(c, false, &own);
+    process_rusage(c, true, &kids);
+    u->utime_ns = own.utime_ns + kids.utime_ns;
+    u->stime_ns = own.stime_ns + kids.stime_ns;
+    u->min_flt = own.min_flt + kids.min_flt;
+    u->maxrss_pages = MAX(own.maxrss_pages, kids.maxrss_pages);
+}
 
 /* Finds a child matching (idtype, id) with something options ask for:
  * an exit (WEXITED), a stop (WUNTRACED) or a continue (WCONTINUED), and
@@ -197,8 +211,7 @@ static int wait_scan(struct process *p, int idtype, int id, int options, struct 
         }
         r->pid = c->pid;
         r->uid = c->cred.uid;
-        r->utime_ns = c->utime_ns + c->cutime_ns;
-        r->stime_ns = c->stime_ns + c->cstime_ns;
+        child_usage(c, &r->usage);
         if (c->state == PROC_ZOMBIE) {
             /* Without WEXITED an exited child does not count at all
              * (ECHILD if there is no other), as on Linux. */
@@ -215,8 +228,10 @@ static int wait_scan(struct process *p, int idtype, int id, int options, struct 
                 r->si_status = st & 0x7f;
             }
             if (!(options & WNOWAIT)) {
-                p->cutime_ns += c->utime_ns + c->cutime_ns;
-                p->cstime_ns += c->stime_ns + c->cstime_ns;
+                p->cutime_ns += r->usage.utime_ns;
+                p->cstime_ns += r->usage.stime_ns;
+                p->cmin_flt += r->usage.min_flt;
+                p->cmaxrss_pages = MAX(p->cmaxrss_pages, r->usage.maxrss_pages);
                 list_del(&c->all_link);
                 list_del(&c->sibling);
                 *reaped = c;
@@ -299,7 +314,7 @@ SYSCALL_DEFINE4(wait4, int, pid, uptr_t, ustatus, int, options, uptr_t, rusage)
     if (!uptr_is_null(ustatus) && put_user(&rep.status, ustatus) < 0) {
         return -EFAULT;
     }
-    if (!uptr_is_null(rusage) && rusage_put(rusage, rep.utime_ns, rep.stime_ns) < 0) {
+    if (!uptr_is_null(rusage) && rusage_put(rusage, &rep.usage) < 0) {
         return -EFAULT;
     }
     return rep.pid;
@@ -349,7 +364,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_
         return -EFAULT;
     }
     if (!uptr_is_null(rusage)) {
-        long e = r > 0 ? rusage_put(rusage, rep.utime_ns, rep.stime_ns) : clear_user(rusage, 144);
+        long e = r > 0 ? rusage_put(rusage, &rep.usage) : clear_user(rusage, 144);
         if (e < 0) {
             return -EFAULT;
         }

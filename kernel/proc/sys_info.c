@@ -11,6 +11,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/vm.h>
 
 #define UTS_LEN 65
 #define HZ_USER 100 /* clock ticks as user space sees them (AT_CLKTCK) */
@@ -138,33 +139,64 @@ SYSCALL_DEFINE1(times, uptr_t, buf)
     return ns_to_clock_t(clock_monotonic_ns()) + 1;
 }
 
-/* struct rusage: two timevals, then 14 longs we leave at zero. */
+/* struct rusage: two timevals, then 14 longs: maxrss (KiB), ixrss, idrss,
+ * isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals,
+ * nvcsw, nivcsw. */
 struct rusage_k {
     s64 utime_sec, utime_usec, stime_sec, stime_usec;
-    s64 rest[14];
+    s64 maxrss, ixrss, idrss, isrss, minflt;
+    s64 rest[9];
 };
 
-long rusage_put(uptr_t usage, u64 utime_ns, u64 stime_ns)
+void process_note_rss_peak(struct process *p, const struct mm *mm)
+{
+    if (mm && mm->rss_peak > p->maxrss_pages) {
+        p->maxrss_pages = mm->rss_peak;
+    }
+}
+
+void process_rusage(struct process *p, bool children, struct rusage_info *out)
+{
+    if (children) {
+        out->utime_ns = p->cutime_ns;
+        out->stime_ns = p->cstime_ns;
+        out->maxrss_pages = p->cmaxrss_pages;
+        out->min_flt = p->cmin_flt;
+        return;
+    }
+    out->utime_ns = p->utime_ns;
+    out->stime_ns = p->stime_ns;
+    out->maxrss_pages = p->maxrss_pages;
+    if (p->mm && p->mm->rss_peak > out->maxrss_pages) {
+        out->maxrss_pages = p->mm->rss_peak;
+    }
+    out->min_flt = p->min_flt;
+}
+
+long rusage_put(uptr_t usage, const struct rusage_info *info)
 {
     struct rusage_k r;
     memset(&r, 0, sizeof(r));
-    r.utime_sec = (s64)(utime_ns / NSEC_PER_SEC);
-    r.utime_usec = (s64)(utime_ns % NSEC_PER_SEC / 1000);
-    r.stime_sec = (s64)(stime_ns / NSEC_PER_SEC);
-    r.stime_usec = (s64)(stime_ns % NSEC_PER_SEC / 1000);
+    r.utime_sec = (s64)(info->utime_ns / NSEC_PER_SEC);
+    r.utime_usec = (s64)(info->utime_ns % NSEC_PER_SEC / 1000);
+    r.stime_sec = (s64)(info->stime_ns / NSEC_PER_SEC);
+    r.stime_usec = (s64)(info->stime_ns % NSEC_PER_SEC / 1000);
+    r.maxrss = (s64)(info->maxrss_pages * (PAGE_SIZE / 1024));
+    r.minflt = (s64)info->min_flt;
     return copy_to_user(usage, &r, sizeof(r));
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, uptr_t, usage)
 {
-    struct process *p = current_process();
+    struct rusage_info info;
     if (who == 0 || who == 1) { /* RUSAGE_SELF, RUSAGE_THREAD */
-        return rusage_put(usage, p->utime_ns, p->stime_ns);
+        process_rusage(current_process(), false, &info);
+    } else if (who == -1) { /* RUSAGE_CHILDREN */
+        process_rusage(current_process(), true, &info);
+    } else {
+        return -EINVAL;
     }
-    if (who == -1) { /* RUSAGE_CHILDREN */
-        return rusage_put(usage, p->cutime_ns, p->cstime_ns);
-    }
-    return -EINVAL;
+    return rusage_put(usage, &info);
 }
 
 static long do_prlimit(struct process *p, unsigned resource, uptr_t new_lim, uptr_t old_lim)

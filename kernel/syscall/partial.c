@@ -9,7 +9,7 @@ const char *const syscall_partial[] = {
     "madvise", /* MADV_DONTNEED acts; other advice is accepted and ignored */
     "mount", /* tmpfs, proc, devtmpfs; no bind/move mounts */
     "umount2", /* MNT_DETACH is not lazy */
-    "wait4", /* rusage has the CPU times only (no maxrss, faults, switches) */
+    "wait4", /* rusage: CPU times, maxrss and minflt; the other fields are zero */
     "waitid", /* as wait4 */
     "fcntl", /* record locks always succeed */
     "flock", /* always succeeds */

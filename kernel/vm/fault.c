@@ -134,7 +134,9 @@ int vm_handle_fault(struct mm *mm, u64 addr, u64 error_code)
         page_put(pa);
         return r;
     }
-    mm->rss_pages++;
+    if (++mm->rss_pages > mm->rss_peak) {
+        mm->rss_peak = mm->rss_pages;
+    }
     return 0;
 }
 

@@ -74,6 +74,7 @@ static int fork_pte(u64 va, u64 *pte, void *arg)
     }
     page_get(pa);
     ctx->child->rss_pages++;
+    ctx->child->rss_peak = ctx->child->rss_pages;
     return 0;
 }
 

@@ -218,8 +218,36 @@ static void test_wait_rusage(void)
         CHECK(ru.ru_stime.tv_usec >= 0 && ru.ru_stime.tv_usec < 1000000,
               "%s rusage: a valid system time", how);
     }
+    /* A child touching 8 MiB (small pages) shows the faults and the peak
+     * resident set in wait4's rusage. */
+    {
+        pid_t pid = fork();
+        if (pid == 0) {
+            size_t len = 8u << 20;
+            char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (m == MAP_FAILED) {
+                _exit(1);
+            }
+            madvise(m, len, MADV_NOHUGEPAGE); /* may fail where THP is absent */
+            for (size_t i = 0; i < len; i += 4096) {
+                m[i] = 1;
+            }
+            _exit(0);
+        }
+        struct rusage ru;
+        int st;
+        CHECK(wait4(pid, &st, 0, &ru) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+              "wait4 reaps the child that touched 8 MiB");
+        CHECK(ru.ru_minflt >= 2048, "rusage minflt counts its page faults (%ld)", ru.ru_minflt);
+        CHECK(ru.ru_maxrss >= 7168 && ru.ru_maxrss < (1L << 30),
+              "rusage maxrss is its peak resident set in KiB (%ld)", ru.ru_maxrss);
+        struct rusage me;
+        CHECK(getrusage(RUSAGE_SELF, &me) == 0 && me.ru_minflt > 0 && me.ru_maxrss > 0,
+              "getrusage(RUSAGE_SELF) reports our own faults and peak");
+    }
     struct rusage self;
-    CHECK(getrusage(RUSAGE_CHILDREN, &self) == 0 && tv_us(self.ru_utime) >= 100000,
+    CHECK(getrusage(RUSAGE_CHILDREN, &self) == 0 && tv_us(self.ru_utime) >= 100000 &&
+              self.ru_maxrss >= 7168 && self.ru_minflt >= 2048,
           "RUSAGE_CHILDREN counts the reaped children (%ld us)", tv_us(self.ru_utime));
 }
 
