@@ -93,10 +93,10 @@ static int add_attrs(struct dentry *dir, const struct sysfs_attr *attrs, size_t 
     return 0;
 }
 
-static int build_pci(struct dentry *root, struct dentry *devices, struct dentry *bus)
+static int build_pci(struct dentry *devices, struct dentry *bus)
 {
     struct dentry *host = pseudo_mkdir(devices, "pci0000:00", 0755);
-    struct dentry *pci = bus ? pseudo_mkdir(bus, "pci", 0755) : NULL;
+    struct dentry *pci = pseudo_mkdir(bus, "pci", 0755);
     struct dentry *links = pci ? pseudo_mkdir(pci, "devices", 0755) : NULL;
     if (!host || !links) {
         return -ENOMEM;
@@ -118,7 +118,6 @@ static int build_pci(struct dentry *root, struct dentry *devices, struct dentry 
             return r;
         }
     }
-    (void)root;
     return 0;
 }
 
@@ -284,7 +283,7 @@ static int sysfs_fill_super(struct super_block *sb, const char *source, u32 flag
     if (!devices || !bus || !class) {
         return -ENOMEM;
     }
-    r = build_pci(root, devices, bus);
+    r = build_pci(devices, bus);
     if (r == 0) {
         r = build_net(class);
     }
