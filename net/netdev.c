@@ -105,10 +105,11 @@ static int xmit_once(struct net_device *nd, const void *frame, size_t len)
     return r;
 }
 
-static void count_tx_dropped(struct net_device *nd)
+/* Adds one to a counter in nd->stats under its lock. */
+static void count(struct net_device *nd, u64 *counter)
 {
     u64 flags = spin_lock_irqsave(&nd->lock);
-    nd->stats.tx_dropped++;
+    (*counter)++;
     spin_unlock_irqrestore(&nd->lock, flags);
 }
 
@@ -116,7 +117,7 @@ int netdev_xmit(struct net_device *nd, const void *frame, size_t len)
 {
     int r = xmit_once(nd, frame, len);
     if (r == -EAGAIN) {
-        count_tx_dropped(nd);
+        count(nd, &nd->stats.tx_dropped);
     }
     return r;
 }
@@ -129,7 +130,7 @@ int netdev_xmit_wait(struct net_device *nd, const void *frame, size_t len, u64 t
         int r = xmit_once(nd, frame, len);
         if (r != -EAGAIN || left == 0 || !nd->tx_wq || !nd->ops->tx_ready) {
             if (r == -EAGAIN) {
-                count_tx_dropped(nd);
+                count(nd, &nd->stats.tx_dropped);
             }
             return r;
         }
@@ -153,23 +154,17 @@ void netdev_receive(struct net_device *nd, const void *frame, size_t len)
 
 void netdev_count_rx_error(struct net_device *nd)
 {
-    u64 flags = spin_lock_irqsave(&nd->lock);
-    nd->stats.rx_errors++;
-    spin_unlock_irqrestore(&nd->lock, flags);
+    count(nd, &nd->stats.rx_errors);
 }
 
 void netdev_count_rx_dropped(struct net_device *nd)
 {
-    u64 flags = spin_lock_irqsave(&nd->lock);
-    nd->stats.rx_dropped++;
-    spin_unlock_irqrestore(&nd->lock, flags);
+    count(nd, &nd->stats.rx_dropped);
 }
 
 void netdev_count_tx_error(struct net_device *nd)
 {
-    u64 flags = spin_lock_irqsave(&nd->lock);
-    nd->stats.tx_errors++;
-    spin_unlock_irqrestore(&nd->lock, flags);
+    count(nd, &nd->stats.tx_errors);
 }
 
 void netdev_set_link(struct net_device *nd, bool up)
