@@ -88,6 +88,8 @@ struct option_desc {
 /* Index order matches enum virtio_transport_mode and BOOT_PCI_*. */
 static const char *const virtio_choices[] = {"auto", "legacy", "modern", NULL};
 static const char *const pci_choices[] = {"on", "off", NULL};
+/* enum virtio_fence_mode. */
+static const char *const virtio_fence_choices[] = {"auto", "cpu", "io", NULL};
 
 static const struct option_desc options[] = {
     OPT("log", OPT_LEVEL, log_level),
@@ -101,6 +103,7 @@ static const struct option_desc options[] = {
     OPT("mem", OPT_SIZE, mem_limit),
     OPT_ONE_OF("virtio", virtio_mode, virtio_choices),
     OPT_ONE_OF("pci", pci_mode, pci_choices),
+    OPT_ONE_OF("virtio_fence", virtio_fence, virtio_fence_choices),
 };
 
 /* Returns true when the option is known and its value good. */
@@ -180,6 +183,7 @@ int cmdline_parse(char *buf, struct boot_options *opts)
     opts->mem_limit = 0;
     opts->virtio_mode = 0;
     opts->pci_mode = BOOT_PCI_ON;
+    opts->virtio_fence = 0;
 
     if (!buf) {
         return 0;

@@ -22,6 +22,14 @@ void cpu_init(void)
     cpu_features.x2apic = c & (1u << 21);
     cpu_features.tsc_deadline = c & (1u << 24);
     cpu_features.rdrand = c & (1u << 30);
+    if (c & (1u << 31)) {
+        /* The hypervisor range: its signature names who emulates us. */
+        cpuid(0x40000000, 0, &a, &b, &c, &d);
+        memcpy(cpu_features.hypervisor, &b, 4);
+        memcpy(cpu_features.hypervisor + 4, &c, 4);
+        memcpy(cpu_features.hypervisor + 8, &d, 4);
+        cpu_features.hypervisor[12] = 0;
+    }
     if (max_leaf >= 7) {
         cpuid(7, 0, &a, &b, &c, &d);
         cpu_features.smep = b & (1u << 7);
@@ -76,7 +84,8 @@ void cpu_init(void)
     while (*brand == ' ') {
         brand++;
     }
-    printk(LOG_INFO, "cpu: %s %s; nx=%d smep=%d smap=%d umip=%d pge=%d rdrand=%d\n",
+    printk(LOG_INFO, "cpu: %s %s; nx=%d smep=%d smap=%d umip=%d pge=%d rdrand=%d%s%s\n",
            cpu_features.vendor, brand, cpu_features.nx, cpu_features.smep, cpu_features.smap,
-           cpu_features.umip, cpu_features.pge, cpu_features.rdrand);
+           cpu_features.umip, cpu_features.pge, cpu_features.rdrand,
+           cpu_features.hypervisor[0] ? "; hypervisor " : "", cpu_features.hypervisor);
 }

@@ -29,6 +29,8 @@
     ((1ull << VIRTIO_F_NOTIFY_ON_EMPTY) | (1ull << VIRTIO_F_ANY_LAYOUT) |                          \
      (1ull << VIRTIO_RING_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1))
 
+void (*virtio_ring_fence)(void);
+
 static bool is_pow2(unsigned x)
 {
     return x != 0 && (x & (x - 1)) == 0;
@@ -215,6 +217,7 @@ int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_nu
         return -EINVAL;
     }
     q->ring = ring;
+    q->vq.device_fence = virtio_ring_fence;
     q->vq.debug_checks = boot_options.log_level >= LOG_DEBUG;
     q->done = done;
     q->priv = priv;

@@ -4,11 +4,14 @@
  * INTx through the ISR register) and offers each device to its driver. */
 #include "virtio_pci_internal.h"
 
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/io.h>
 #include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>
+#include <kernel/string.h>
 
 /* Defined by the drivers; absent ones (weak, NULL) are skipped. */
 extern const struct virtio_driver virtio_net_driver __attribute__((weak));
@@ -229,8 +232,34 @@ static void probe_one(struct pci_dev *d)
             virtio_has_feature(&vp->vd, VIRTIO_RING_F_EVENT_IDX) ? ", event-idx" : "");
 }
 
+/* A read of the POST diagnostic port: side-effect free on PCs, and an I/O
+ * access QEMU emulates under its global lock, whose atomic operations are a
+ * full fence on the host (see the memory-ordering note in virtq.c). */
+static void io_port_fence(void)
+{
+    (void)inb(0x80);
+}
+
+/* Picks virtio_ring_fence (virtio_fence=auto|cpu|io). auto: the I/O fence
+ * under QEMU's TCG, whose versions before 8.1 drop guest fences on a
+ * one-vCPU machine; the CPU's own fence elsewhere (hardware, KVM). */
+static void choose_ring_fence(void)
+{
+    bool tcg = strcmp(cpu_features.hypervisor, "TCGTCGTCGTCG") == 0;
+    int mode = boot_options.virtio_fence;
+
+    if (mode == VIRTIO_FENCE_IO || (mode == VIRTIO_FENCE_AUTO && tcg)) {
+        virtio_ring_fence = io_port_fence;
+        pr_info("virtio: ring fences also read port 0x80%s\n",
+                mode == VIRTIO_FENCE_AUTO ? " (QEMU TCG: its guest fences may be no-ops)" : "");
+    } else {
+        virtio_ring_fence = NULL;
+    }
+}
+
 void virtio_pci_init(void)
 {
+    choose_ring_fence();
     for (struct pci_dev *d = pci_next(NULL); d; d = pci_next(d)) {
         if (d->vendor == VIRTIO_PCI_VENDOR && d->device >= VIRTIO_PCI_DEVICE_FIRST &&
             d->device <= VIRTIO_PCI_DEVICE_LAST) {

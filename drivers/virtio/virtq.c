@@ -11,13 +11,43 @@
  *   kick:  avail->idx store -> full fence -> read used->flags / avail_event
  *   reap:  acquire load of used->idx -> read used->ring[]
  *   irq:   used_event / avail->flags store -> full fence -> re-read used->idx
- *          (virtq_enable_cb, and every reap that advances used_event) */
+ *          (virtq_enable_cb, and every reap that advances used_event)
+ *
+ * The two full fences are each half of a Dekker handshake: the device does
+ * the mirror image (store avail_event, fence, re-read avail->idx before it
+ * sleeps; store used->idx, fence, read used_event before it decides not to
+ * interrupt), and a notification is lost only if BOTH sides read the old
+ * value. With EVENT_IDX such a loss is permanent: the driver kicks only
+ * for the batch that crosses avail_event, so once that batch is judged
+ * "no kick" nothing later re-reads it, and the device sleeps forever with
+ * work in its ring (without EVENT_IDX the next add re-reads the flag and
+ * kicks, which hides the loss).
+ *
+ * That is how eth0's transmit queue stalled under QEMU: QEMU before 8.1
+ * translates guest fences (mfence, locked instructions) to nothing when
+ * the machine has one vCPU, assuming no other CPU can look; but QEMU's own
+ * I/O thread reads the rings concurrently. Our avail->idx store then sits
+ * in the host CPU's store buffer while we read the old avail_event, and
+ * the I/O thread's re-read of avail->idx misses it. virtq_sync() therefore
+ * adds q->device_fence where the platform says the CPU fence is not
+ * enough (the virtio core sets it; under TCG it is an I/O port read, which
+ * QEMU performs under a lock: a real host fence). */
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 
 #define virtq_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+
+/* The full fence of the notification protocol: our ring stores so far are
+ * visible to the device before our next ring load. */
+static void virtq_sync(const struct virtq *q)
+{
+    virtq_mb();
+    if (q->device_fence) {
+        q->device_fence();
+    }
+}
 
 /* Mark values used by virtq_check() while it runs. */
 #define MARK_NONE 0
@@ -177,7 +207,7 @@ bool virtq_kick_needed(struct virtq *q)
     }
     /* Our idx store must be globally visible before we read what the device
      * asked for, or we may read a stale "no kick" while it goes to sleep. */
-    virtq_mb();
+    virtq_sync(q);
     u16 old = q->kick_idx;
     u16 new = q->avail_idx;
     q->kick_idx = new;
@@ -274,7 +304,7 @@ void *virtq_get_used(struct virtq *q, u32 *len)
          * device may read the old used_event (no interrupt) while we read
          * the old idx (nothing to reap), and the completion is lost. */
         __atomic_store_n(q->used_event, q->last_used, __ATOMIC_RELAXED);
-        virtq_mb();
+        virtq_sync(q);
     }
     if (q->debug_checks && !relink_ok(q, (u16)id, n, old_head, old_free)) {
         set_fault(q, VIRTQ_FAULT_RELINK);
@@ -313,7 +343,7 @@ bool virtq_enable_cb(struct virtq *q)
     }
     /* The store above must be visible before we look at used->idx, or a
      * completion in between raises no interrupt and we miss it. */
-    virtq_mb();
+    virtq_sync(q);
     return !virtq_has_used(q);
 }
 

@@ -142,6 +142,11 @@ struct virtq {
      * reap (O(num) each): debug builds and the host tests set it. */
     bool debug_checks;
     int fault; /* enum virtq_fault; nonzero: the queue is dead */
+    /* Called right after the CPU's full fence at each store->load point of
+     * the notification protocol (see virtq.c): an ordering the device side
+     * is sure to see where the CPU fence alone may not reach it. NULL on
+     * hardware and under KVM, where the fence is enough. */
+    void (*device_fence)(void);
 
     struct vring_desc *desc;
     struct vring_avail *avail;

@@ -136,6 +136,18 @@ struct virtio_driver {
 extern const struct virtio_driver virtio_net_driver;
 extern const struct virtio_driver virtio_blk_driver;
 
+/* The extra fence of every queue's notification protocol (struct virtq's
+ * device_fence), chosen by the platform before the first device is set up
+ * (virtio_pci_init, virtio_fence=); NULL when the CPU's fence is enough. */
+extern void (*virtio_ring_fence)(void);
+
+/* Parsed from virtio_fence=auto|cpu|io (default auto: io under QEMU's TCG). */
+enum virtio_fence_mode {
+    VIRTIO_FENCE_AUTO = 0,
+    VIRTIO_FENCE_CPU,
+    VIRTIO_FENCE_IO,
+};
+
 /* Fills in a new (zeroed) device: name, type, transport, wait queues. */
 void virtio_device_init(struct virtio_device *vd, const char *name, u16 device_type,
                         const struct virtio_transport_ops *ops, void *transport);

@@ -28,6 +28,7 @@ struct boot_options {
     u64 mem_limit; /* mem=<size>[KMG]: ignore RAM above this, 0 = all */
     int virtio_mode; /* virtio=auto|legacy|modern: enum virtio_transport_mode */
     int pci_mode; /* pci=on|off: BOOT_PCI_ON or BOOT_PCI_OFF (no enumeration) */
+    int virtio_fence; /* virtio_fence=auto|cpu|io: enum virtio_fence_mode */
 };
 
 #define BOOT_PCI_ON 0

@@ -131,6 +131,7 @@ static inline void invlpg(u64 va)
 struct cpu_features {
     bool nx, smep, smap, umip, pge, pdpe1gb, rdrand, rdseed, invariant_tsc, x2apic, tsc_deadline;
     char vendor[13];
+    char hypervisor[13]; /* CPUID 0x40000000 signature ("KVMKVMKVM", "TCGTCGTCGTCG"), or "" */
     char brand[49];
 };
 extern struct cpu_features cpu_features;
