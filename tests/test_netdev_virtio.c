@@ -43,12 +43,6 @@ static void core_collect(struct metrics_out *out)
 }
 struct metrics_provider metrics_core_provider = {"core", core_collect, NULL};
 
-u64 schedule_timeout(u64 ns)
-{
-    (void)ns;
-    return 0;
-}
-
 void get_random_bytes(void *buf, size_t len)
 {
     memset(buf, 0xff, len);

@@ -38,9 +38,11 @@ static void teardown(void)
             if (q->ring) {
                 page_free(q->ring, q->ring_order);
                 kfree(q->vq.state);
+                q->ring = NULL;
             }
         }
         kfree(dev.vd.queues);
+        dev.vd.queues = NULL;
     }
     fake_pages_set_fail_after(-1);
 }
@@ -437,6 +439,67 @@ static void test_bad_used_id(void)
 
 /* A waiter blocked for space is released by the failure (the fake's wake_up
  * is a no-op; the condition it would re-check must be true). */
+/* The stall watch: a queue with buffers the device never completes, or
+ * completions nobody reaps, is logged once after VIRTIO_STALL_NS with its
+ * indices; progress re-arms it; a receive queue's idle buffers are not a
+ * stall. Nothing is kicked or reaped by the watch itself. */
+static void test_stall_watch(void)
+{
+    struct virtq_buf bufs[2] = {{0x1000, 16, false}, {0x2000, 100, true}};
+    const u64 s = NSEC_PER_SEC;
+    u64 t = 1000 * s;
+
+    setup(true);
+    dev.qsize[0] = dev.qsize[1] = 8;
+    virtio_begin(&dev.vd);
+    CHECK_EQ(virtio_negotiate(&dev.vd, 0), 0);
+    CHECK_EQ(virtio_setup_queue(&dev.vd, 0, 8, reap_all, NULL), 0);
+    CHECK_EQ(virtio_setup_queue(&dev.vd, 1, 8, reap_all, NULL), 0);
+    CHECK_EQ(virtio_device_ready(&dev.vd), 0);
+    struct virtio_queue *rx = &dev.vd.queues[0], *tx = &dev.vd.queues[1];
+    rx->holds_buffers = true;
+    done_calls = reaped = 0;
+
+    /* Idle queues, then buffers on both: only tx is owed anything. */
+    CHECK_EQ(virtio_watch(&dev.vd, t), 0);
+    CHECK_EQ(virtio_queue_add(rx, bufs, 2, &tok[0]), 0);
+    CHECK_EQ(virtio_queue_add(tx, bufs, 2, &tok[1]), 0);
+    /* The clock runs from the last look that saw the queue idle. */
+    unsigned long logged = fake_printk_count;
+    CHECK_EQ(virtio_watch(&dev.vd, t += VIRTIO_STALL_NS - s), 0);
+    /* Rate-limited: a second look within the period does nothing. */
+    CHECK_EQ(virtio_watch(&dev.vd, t + s / 2), 0);
+    CHECK_EQ(virtio_watch(&dev.vd, t += s), 1);
+    CHECK_EQ(fake_printk_count, logged + 1);
+    CHECK(strstr(fake_printk_last, "virtio: virtio7: queue 1 stalled: 0 completions unreaped, "
+                                   "1 buffers not completed by the device, for 10 s (avail 1, "
+                                   "used 0, reaped 0") != NULL);
+    /* Once per stall, and the watch changed nothing. */
+    CHECK_EQ(virtio_watch(&dev.vd, t += 30 * s), 0);
+    CHECK_EQ(fake_printk_count, logged + 1);
+    CHECK_EQ(tx->vq.avail_idx, 1);
+    CHECK_EQ(dev.notifies[1], 1);
+
+    /* The device completes (progress), but no interrupt comes: now the
+     * completion waits unreaped, on tx and on rx alike. */
+    CHECK_EQ(fake_vdev_complete_all(&dev, tx), 1);
+    CHECK_EQ(fake_vdev_complete_all(&dev, rx), 1);
+    CHECK_EQ(virtio_watch(&dev.vd, t += s), 0);
+    CHECK_EQ(virtio_watch(&dev.vd, t += VIRTIO_STALL_NS), 2);
+    CHECK(strstr(fake_printk_last, "queue 1 stalled: 1 completions unreaped, 0 buffers") != NULL);
+    CHECK_EQ(reaped, 0);
+
+    /* Reaped: quiet again, and a new stall would be logged anew. */
+    virtio_interrupt(&dev.vd, false);
+    virtio_do_work(&dev.vd);
+    CHECK_EQ(reaped, 2);
+    logged = fake_printk_count;
+    CHECK_EQ(virtio_watch(&dev.vd, t += s), 0);
+    CHECK_EQ(virtio_watch(&dev.vd, t += 60 * s), 0);
+    CHECK_EQ(fake_printk_count, logged);
+    teardown();
+}
+
 static void test_fail_releases_space_waiters(void)
 {
     struct virtq_buf b = {0x1000, 64, true};
@@ -474,6 +537,7 @@ int main(void)
     RUN(test_used_index_jump);
     RUN(test_bad_used_id);
     RUN(test_fail_releases_space_waiters);
+    RUN(test_stall_watch);
     teardown();
     u64 left = pages_free();
     fake_pages_fini();

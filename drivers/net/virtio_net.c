@@ -305,6 +305,8 @@ static int virtio_net_probe(struct virtio_device *vd)
     }
     vn->rxq = &vd->queues[VNET_RXQ];
     vn->txq = &vd->queues[VNET_TXQ];
+    /* Receive buffers wait for frames: only the transmit queue owes us. */
+    vn->rxq->holds_buffers = true;
 
     /* Two descriptors per buffer. */
     vn->nrx = vn->rxq->vq.num / 2;

@@ -239,8 +239,13 @@ static int virtio_worker(void *arg)
     struct virtio_device *vd = arg;
 
     for (;;) {
-        wait_event(vd->worker_wq, vd->work_pending);
-        virtio_do_work(vd);
+        /* Completions wake us; the stall watch needs a look now and then
+         * even when nothing does. */
+        wait_event_timeout(vd->worker_wq, vd->work_pending, VIRTIO_WATCH_PERIOD_NS);
+        if (vd->work_pending) {
+            virtio_do_work(vd);
+        }
+        virtio_watch(vd, clock_monotonic_ns());
     }
     return 0;
 }
@@ -376,4 +381,74 @@ void virtio_do_work(struct virtio_device *vd)
             vd->config_change(vd);
         }
     }
+}
+
+/* What the stall watch reads of one queue, under its lock. */
+struct queue_snapshot {
+    u16 avail, used, reaped, used_event, avail_event, avail_flags, used_flags;
+    bool cb_enabled;
+};
+
+static void snapshot_queue(struct virtio_queue *q, struct queue_snapshot *s)
+{
+    const struct virtq *vq = &q->vq;
+
+    u64 flags = spin_lock_irqsave(&q->lock);
+    s->avail = vq->avail_idx;
+    s->used = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+    s->reaped = vq->last_used;
+    s->used_event = __atomic_load_n(vq->used_event, __ATOMIC_RELAXED);
+    s->avail_event = __atomic_load_n(vq->avail_event, __ATOMIC_RELAXED);
+    s->avail_flags = __atomic_load_n(&vq->avail->flags, __ATOMIC_RELAXED);
+    s->used_flags = __atomic_load_n(&vq->used->flags, __ATOMIC_RELAXED);
+    s->cb_enabled = vq->cb_enabled;
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* Whether q just crossed the stall threshold (then logged). */
+static bool watch_queue(struct virtio_queue *q, u64 now_ns)
+{
+    struct queue_snapshot s;
+
+    snapshot_queue(q, &s);
+    u16 unreaped = s.used - s.reaped;
+    u16 owed = q->holds_buffers ? 0 : (u16)(s.avail - s.used);
+    if (q->watch_since_ns == 0 || s.used != q->watch_used || s.reaped != q->watch_reaped ||
+        (!unreaped && !owed)) {
+        /* The first look, progress, or nothing to wait for. */
+        q->watch_used = s.used;
+        q->watch_reaped = s.reaped;
+        q->watch_since_ns = now_ns;
+        q->stall_logged = false;
+        return false;
+    }
+    if (q->stall_logged || now_ns - q->watch_since_ns < VIRTIO_STALL_NS) {
+        return false;
+    }
+    q->stall_logged = true;
+    pr_warn("virtio: %s: queue %u stalled: %u completions unreaped, %u buffers not completed "
+            "by the device, for %llu s (avail %u, used %u, reaped %u, used_event %u, "
+            "avail_event %u, avail flags 0x%x, used flags 0x%x, interrupts %s)\n",
+            q->vdev->name, q->index, unreaped, owed,
+            (unsigned long long)((now_ns - q->watch_since_ns) / NSEC_PER_SEC), s.avail, s.used,
+            s.reaped, s.used_event, s.avail_event, s.avail_flags, s.used_flags,
+            s.cb_enabled ? "on" : "off");
+    return true;
+}
+
+unsigned virtio_watch(struct virtio_device *vd, u64 now_ns)
+{
+    unsigned stalled = 0;
+
+    if (vd->failed || now_ns < vd->watch_next_ns) {
+        return 0;
+    }
+    vd->watch_next_ns = now_ns + VIRTIO_WATCH_PERIOD_NS;
+    for (unsigned i = 0; i < vd->nqueues; i++) {
+        struct virtio_queue *q = &vd->queues[i];
+        if (q->ring && watch_queue(q, now_ns)) {
+            stalled++;
+        }
+    }
+    return stalled;
 }

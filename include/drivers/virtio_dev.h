@@ -29,6 +29,7 @@
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
 #include <kernel/spinlock.h>
+#include <kernel/time.h>
 #include <kernel/types.h>
 #include <kernel/wait.h>
 
@@ -95,6 +96,15 @@ struct virtio_queue {
     u32 notify_off; /* modern: notify offset of this queue */
     void (*done)(struct virtio_queue *q); /* completions, thread context */
     void *priv; /* driver's */
+    /* The device may keep posted buffers for as long as it likes (receive
+     * queues wait for input): then only unreaped completions are a stall.
+     * Set by the driver after virtio_setup_queue(). */
+    bool holds_buffers;
+    /* Stall watch (virtio_watch), worker thread only: the indices seen at
+     * the last progress and when; whether this stall was logged. */
+    u16 watch_used, watch_reaped;
+    u64 watch_since_ns;
+    bool stall_logged;
 };
 
 #define VIRTIO_MSI_NO_VECTOR 0xffff
@@ -121,6 +131,7 @@ struct virtio_device {
     volatile bool work_pending; /* set by the IRQ, cleared by the worker */
     volatile bool config_changed;
     void (*config_change)(struct virtio_device *vd); /* thread context */
+    u64 watch_next_ns; /* virtio_watch: next time the queues are looked at */
 
     void *priv; /* driver's */
 };
@@ -205,6 +216,19 @@ void virtio_interrupt(struct virtio_device *vd, bool config_changed);
  * interrupts on, and again while completions arrived meanwhile; then
  * config_change if a config interrupt came. Host tests call it directly. */
 void virtio_do_work(struct virtio_device *vd);
+
+/* The stall watch, run by the worker thread about once per
+ * VIRTIO_WATCH_PERIOD_NS (host tests call it with their own clock). A
+ * queue with work outstanding (completions not reaped, or buffers the
+ * device has not completed unless it holds_buffers) and no progress for
+ * VIRTIO_STALL_NS is logged once, with its indices:
+ *   virtio: virtioN: queue Q stalled: ...
+ * A diagnostic only: nothing is kicked or reset, so a lost notification
+ * still shows as the stall it is. Returns the number of queues newly
+ * found stalled. */
+#define VIRTIO_WATCH_PERIOD_NS (1 * NSEC_PER_SEC)
+#define VIRTIO_STALL_NS (10 * NSEC_PER_SEC)
+unsigned virtio_watch(struct virtio_device *vd, u64 now_ns);
 
 /* Finds and probes every virtio PCI device (after pci_init). */
 void virtio_pci_init(void);

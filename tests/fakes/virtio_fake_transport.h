@@ -4,8 +4,8 @@
  * FEATURES_OK or a queue activation, and completes posted chains through
  * the used ring (in order, len = the writable bytes) or breaks the ring.
  * Also the kernel services drivers/virtio/virtio.c needs that the shared
- * fakes lack: thread_create (recorded, never run), wait_queue_init and
- * boot_options. */
+ * fakes lack: thread_create (recorded, never run), wait_queue_init,
+ * clock_monotonic_ns, schedule_timeout (times out at once) and boot_options. */
 #ifndef TESTS_FAKES_VIRTIO_FAKE_TRANSPORT_H
 #define TESTS_FAKES_VIRTIO_FAKE_TRANSPORT_H
 
