@@ -3,6 +3,7 @@
 #   make run        boot the ISO in QEMU (MEM=, CMDLINE=, QEMU_ARGS=, GDB=1, LOG=)
 #   make gdb        attach gdb to a `make run GDB=1`
 #   make test       host unit tests + QEMU integration tests
+#   make test-stress  make test RUNS times (5) with every core kept busy
 #   make bench      boot-time, memory and size figures
 
 BUILD := build
@@ -16,6 +17,7 @@ QEMU_ARGS ?=
 GDB ?= 0
 DISK ?=
 LOG ?=
+RUNS ?= 5
 
 CPPFLAGS := -Iinclude -nostdinc -isystem $(shell $(CC) -print-file-name=include) -MMD -MP
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx \
@@ -33,7 +35,7 @@ OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 # string.c implements memcpy/memset: keep gcc from turning its loops into calls to itself.
 $(BUILD)/obj/kernel/lib/string.c.o: CFLAGS += -fno-tree-loop-distribute-patterns
 
-.PHONY: all run gdb test bench clean deps syscall-docs FORCE
+.PHONY: all run gdb test test-stress bench clean deps syscall-docs FORCE
 all: $(BUILD)/kiln.elf $(BUILD)/kiln.iso
 
 deps:
@@ -87,6 +89,9 @@ gdb:
 
 test: deps
 	bash tools/run-tests.sh
+
+test-stress: deps
+	RUNS=$(RUNS) bash tools/test-stress.sh
 
 bench: deps all
 	python3 tools/bench-boot.py

@@ -1421,10 +1421,23 @@ static void test_forged_frames(void)
             raise(SIGUSR1);
             _exit(0);
         }
-        /* Linux: a non-canonical stack pointer faults on the first push
-         * (#SS): SIGBUS. */
-        int want = k == 3 ? SIGBUS : SIGSEGV;
-        expect_signal(pid, want, "sigreturn with a forged frame (%s): signal %d", what[k], want);
+        if (k == 3) {
+            /* A non-canonical stack pointer faults on the first push
+             * (#SS). Linux answers SIGBUS on some versions and CPUs and
+             * SIGSEGV on others (6.18 here: SIGSEGV); Kiln's choice is
+             * SIGBUS, the #SS signal (README, Signals). */
+            if (t_on_host()) {
+                expect_signal_either(pid, SIGBUS, SIGSEGV,
+                                     "sigreturn with a forged frame (%s): signal %d or %d", what[k],
+                                     SIGBUS, SIGSEGV);
+            } else {
+                expect_signal(pid, SIGBUS, "sigreturn with a forged frame (%s): signal %d", what[k],
+                              SIGBUS);
+            }
+            continue;
+        }
+        expect_signal(pid, SIGSEGV, "sigreturn with a forged frame (%s): signal %d", what[k],
+                      SIGSEGV);
     }
     /* And the kernel is fine: a signal round trip still works. */
     set_action(SIGUSR1, record, 0, NULL);
