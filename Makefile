@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kiln: build the kernel, the boot ISO, run it, test it.
 #   make            build build/kiln.elf and build/kiln.iso
 #   make run        boot the ISO in QEMU (MEM=, CMDLINE=, QEMU_ARGS=, GDB=1, LOG=)

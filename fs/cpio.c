@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Initramfs cpio parser: "newc" (070701) and "crc" (070702) archives,
  * possibly several concatenated with NUL padding, as Linux accepts them.
  * Portable: also built into the host unit tests. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Unpacks the initramfs modules into the root tmpfs, following Linux's
  * init/initramfs.c: modules in order, each possibly several concatenated
  * newc/crc archives; later entries replace earlier ones; hard links are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* poll, ppoll, select and pselect6 over the readiness reported by each
  * file's poll op (see include/kernel/poll.h for how sleepers are woken). */
 #include <fs/fdtable.h>

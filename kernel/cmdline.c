@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel command line: splitting and boot options. */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>

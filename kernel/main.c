@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kmain: brings the machine up in order, then hands over to threads. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Network interfaces: the registry (eth0, eth1, ... in registration order),
  * receive dispatch, transmit with optional waiting, the counters, and their
  * export as /proc/net/dev and the "net" metrics provider. Portable: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal host unit-test harness. Each test binary prints one line per case,
  * `PASS <binary>: <case>` or `FAIL <binary>: <case>: <why>`, and exits 1 if
  * any case failed. tools/run-tests.sh counts the lines. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host tests for the ACPI table parser (arch/x86_64/acpi.c). Tables are built
  * in a fake physical memory; map() hands out exactly-sized heap copies so
  * ASan catches any read past what the parser asked to map. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The block layer against fake in-memory disks: registration and names,
  * request splitting at max_request, read-modify-write of unaligned byte
  * ranges (512- and 4096-byte blocks), the /dev/vdX block special files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host tests of kernel/mm/buddy.c: deterministic cases and a randomized
  * stress against a bitmap model. SEED=<n> overrides the stress seed. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Calendar conversion against the C library's timegm/gmtime_r. */
 #define _GNU_SOURCE
 #include <kernel/calendar.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Command line splitting, boot options and log level names. */
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>

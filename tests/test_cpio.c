@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* cpio newc/crc parser: archives built in memory, archives made by the
  * host's cpio(1), malformed input at exact offsets, and a mutation fuzz. */
 #define _GNU_SOURCE

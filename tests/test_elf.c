@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ELF64 validation: real static binaries built by the host gcc (checked
  * against readelf and against the AT_PHDR/AT_ENTRY the host kernel gave
  * them), a crafted file for every malformed case in elf.c's table, and a

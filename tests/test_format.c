@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kvsnprintf/ksnprintf against the host's snprintf, and kparse_u64. */
 #include <kernel/errno.h>
 #include <kernel/format.h>

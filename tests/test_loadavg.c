@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Load-average arithmetic against the closed form avg(t) = n (1 - e^(-t/T))
  * and Linux's display rounding. */
 #include <kernel/loadavg.h>

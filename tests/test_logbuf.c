@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The log ring buffer against a model string of everything ever written. */
 #include <kernel/compiler.h>
 #include <kernel/errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* mb2_parse on synthetic Multiboot2 boot information. */
 #include <arch/x86_64/multiboot2.h>
 #include <kernel/compiler.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The netdev layer (net/netdev.c) against fake drivers: naming, lookup,
  * receive dispatch, transmit counting and waiting, the /proc/net/dev text
  * (Linux's layout) and the "net" metrics families. Wait queues are faked:

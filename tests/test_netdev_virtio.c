@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/net/virtio_net.c over the virtio core and a simulated device
  * (tests/fakes/virtio_fake_transport.c): feature choice, header size and
  * chain layout per transport, receive delivery and buffer recycling, bad

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/pci/pci_enum.c and pci_proc.c against a simulated bus: function
  * discovery (multifunction, missing functions, bridges, bridge loops), BAR
  * sizing, capability walks, config accessors and the /proc line. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* arch/x86_64/irq.c (shared IOAPIC lines, the vector allocator,
  * /proc/interrupts) and drivers/pci/pci_irq.c (MSI-X table programming,
  * INTx routing) with the IOAPIC, vector table and LAPIC faked. */

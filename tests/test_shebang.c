@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* "#!" parsing: Linux's rules case by case (expectations measured on Linux
  * 6.18), the 256-byte limit at every position, and a differential test that
  * execs random script headers on the host kernel and compares the argv its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host tests of kernel/mm/slab.c over the fake page allocator. Every case
  * leaves the heap empty and shrunk. SEED=<n> overrides the stress seed. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host tests of the syscall table (numbers, names, formats) and of the
  * strace-like trace formatter, with user addresses being host addresses
  * (tests/fakes/uaccess_fake_trace.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* tmpfs data and memory: randomized writes, reads and truncations of
  * sparse files checked against a host model; out-of-memory injected at
  * every page allocation of a mixed workload (each call fails cleanly with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The N_TTY line discipline (drivers/tty/n_tty.c) against a fake device
  * that records output, signals and flushes, with a fake clock for the
  * VMIN/VTIME rules. Expected bytes are what Linux produces (checked with

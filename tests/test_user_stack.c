@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Initial user stack: images walked the way a C runtime walks them (argc,
  * argv, envp, auxv, AT_RANDOM, AT_EXECFN, alignment), padding at every
  * string length, E2BIG limits (checked against the host kernel's execve),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* VFS + tmpfs through the syscalls: open and its errnos, read/write,
  * path walking (., .., symlinks, ELOOP, trailing slashes, *at dirfds,
  * name limits, bad pointers), getdents64, getcwd/chdir. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* devtmpfs and the devices: node numbers, null/zero/full/random, the
  * console (standard fds, canonical input with echo and erase, termios
  * ioctls), /dev/kmsg and syslog(2); the pseudo-filesystem helpers (seq

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* File descriptors: dup, dup2, dup3, fcntl (F_DUPFD*, FD_CLOEXEC, status
  * flags, locks), ioctl generics, close_range, fd tables across fork and
  * exec (clone, close-on-exec), EMFILE, sendfile, shared offsets. */

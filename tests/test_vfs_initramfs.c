@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* initramfs unpacking into tmpfs: archives made by the host's cpio(1)
  * (files, directories, symlinks, hard links, owners, modes, mtimes),
  * hand-built archives (device nodes, FIFOs, entries out of order, type

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* VFS + tmpfs namespace and attribute operations through the syscalls:
  * rename rules, unlink while open, hard links, directory link counts,
  * truncation with holes, timestamps, permissions, mknod, chmod/chown,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/virtio/virtio.c against a simulated device
  * (tests/fakes/virtio_fake_transport.c): status handshake order, feature
  * negotiation on both transports, queue setup and its failures, completions

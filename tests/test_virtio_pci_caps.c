@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/virtio/virtio_pci_caps.c: the virtio vendor capabilities of a
  * simulated configuration space, well-formed (QEMU's layout) and broken
  * (missing or too small BARs, missing regions, short capabilities, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/virtio/virtq.c: layout, descriptor free list, publishing, kicks,
  * reaping, device-error handling, the invariant checker, and a randomized
  * simulation against a model device (tests/fakes/virtq_sim.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* drivers/virtio/virtq.c linked with a broken re-link step
  * (tests/fakes/virtq_relink_buggy.c) instead of drivers/virtio/virtq_relink.c:
  * Kerla's bug (the reclaimed chain's tail pointing at descriptor 0) and two

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Boot figures for Kiln (`make bench`): prints, never asserts.
 
   - wall time from QEMU start to GRUB's banner, to the kernel's first line

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """User-space figures, Kiln next to Debian's Linux in the same QEMU
 (`make bench-user`). Prints, never asserts.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Virtio device figures, Kiln next to Debian's Linux in the same QEMU
 (`make bench-virtio`). Prints, never asserts.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared by the benchmark scripts (tools/bench-user.py, tools/bench-virtio.py):
 QEMU runs with hard timeouts that watch the serial output, the Kiln ISO and
 Debian's Linux kernel, `BENCH name value` lines, and the side-by-side table.

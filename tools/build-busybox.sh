@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds BusyBox as a static musl binary: build/busybox/busybox.
 #
 # The source is Debian's busybox source package (`apt-get source`, version

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the user-space programs that go into the initramfs:
 #   build/busybox/busybox      BusyBox, static musl (tools/build-busybox.sh)
 #   build/usertests/t_*        the in-guest tests (userland/tests/t_*.c),

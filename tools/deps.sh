@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install the Debian packages Kiln needs to build, run and test.
 # Idempotent: installs only what is missing, says what it installs, and runs
 # `apt-get update` only when a package or the source index is missing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Writes the assembly for the kernel symbol table (.ksyms) from a linked
 # kernel: text symbols sorted by address. With no argument, an empty table
 # for the first link.

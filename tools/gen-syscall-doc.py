@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Markdown table of Kiln's system calls and their status, for the README.
 
     tools/gen-syscall-doc.py [--elf build/kiln.elf] [--implemented-only]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the initramfs (cpio newc) from:
 #   userland/rootfs/            the static part of the tree (/etc ...)
 #   build/busybox/busybox       as /bin/busybox, with a symlink per applet

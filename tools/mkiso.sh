@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds a bootable GRUB ISO (BIOS, hybrid: also boots as a disk image).
 #   tools/mkiso.sh OUT.iso "KERNEL CMDLINE" [MODULE...]
 # Each MODULE becomes a module2 line, in order. With no MODULE the ISO has

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Boots a Kiln ISO interactively with the serial console on this terminal.
 # Environment: MEM (default 128M), QEMU_ARGS, GDB=1 (wait for gdb on :1234),
 # DISK=<raw image> (attached as virtio-blk: /dev/vda). The guest gets one

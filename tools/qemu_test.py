@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Boots Kiln in QEMU (TCG) for one integration test and judges the run.
 
 The serial console goes to build/tests/NAME.log. The verdict comes from the

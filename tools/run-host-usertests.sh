@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the in-guest tests on the host Linux, proving every expectation they
 # encode against Linux itself. Builds them (and BusyBox) first, then runs
 # /tests/run-all's host mode: each test program in a temporary directory,

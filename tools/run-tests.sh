@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The whole test suite (`make test`): host unit tests with ASan/UBSan, then
 # QEMU integration tests under TCG. Every result is one PASS/FAIL line; the
 # last line is `N passed, N failed`, and the exit status is 1 on any failure.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Reference run: boots Kiln's initramfs (build/initramfs.cpio) under Debian's
 # Linux kernel in the same QEMU, with rdinit=/tests/run-all, so the in-guest
 # tests run as they will on Kiln (children of pid 1, /tmp and /dev as set up

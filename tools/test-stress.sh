@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make test-stress`: the whole suite (`make test`) RUNS times in a row
 # (default 5) while every core is kept busy by a CPU hog per core, as on a
 # shared CI machine. Races between the guest and QEMU's threads (lost

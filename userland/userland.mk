@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # User space for the initramfs, included by the top Makefile.
 #   make userland     BusyBox (static musl, from Debian's source package) and
 #                     the in-guest tests, under build/busybox and build/usertests

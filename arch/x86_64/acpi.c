@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ACPI static table parser. Every table read goes through the caller's map
  * callback and is length- and checksum-checked before use; a bad table is
  * recorded in info->skipped and ignored. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the ACPI parser's files (acpi.c, acpi_s5.c). */
 #ifndef ARCH_X86_64_ACPI_INTERNAL_H
 #define ARCH_X86_64_ACPI_INTERNAL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* \_S5 from the DSDT without an AML interpreter: a byte scan for
  * NameOp [\]_S5_ PackageOp and a careful decode of the package's first two
  * integers (SLP_TYPa, SLP_TYPb). Every read is bounded by the table length. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Local APIC (xAPIC, memory mapped) and the legacy 8259 PICs, which are
  * remapped away from the exception vectors and masked. */
 #include <arch/x86_64/apic.h>

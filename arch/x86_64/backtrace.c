@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Frame-pointer backtrace (the kernel is built with -fno-omit-frame-pointer).
  * Each frame pointer is checked to lie in the current thread's stack before
  * it is followed, so a corrupt chain ends the walk instead of faulting. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* CPU feature detection and protection features: NX, SMEP, SMAP, UMIP, WP
  * and global pages are switched on whenever the CPU has them. */
 #include <arch/x86_64/cpu.h>

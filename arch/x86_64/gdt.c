@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GDT and TSS. The TSS holds the kernel stack for entries from user mode
  * (rsp0) and separate IST stacks for double faults, NMIs and machine checks,
  * so those are handled even when the current stack is broken. */

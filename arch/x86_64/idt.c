@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* IDT: every vector goes to its stub in isr.S. Double faults, NMIs and
  * machine checks run on their own IST stacks. */
 #include <arch/x86_64/gdt.h>

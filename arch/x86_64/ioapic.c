@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* IOAPIC: routes global system interrupts (GSIs) to vectors. ISA IRQs are
  * translated through the ACPI interrupt source overrides. */
 #include <arch/x86_64/acpi.h>

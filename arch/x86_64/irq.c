@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Interrupt lines and vectors: ISA IRQs and shared PCI lines on the IOAPIC,
  * dynamically allocated vectors (MSI-X), and /proc/interrupts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interrupt entry: 256 stubs, 16 bytes apart, each pushing an error code
  * (a 0 where the CPU pushes none) and its vector, then isr_common saves the
  * general registers as struct trap_frame and calls trap_dispatch. */

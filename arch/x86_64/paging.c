@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/paging.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Power off and reboot: ACPI first (S5 through PM1 control, the FADT reset
  * register), then the ways QEMU and PC hardware also understand. */
 #include <arch/x86_64/cpu.h>

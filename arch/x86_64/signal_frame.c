@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Signal handler frames in the Linux x86_64 layout (struct rt_sigframe),
  * and rt_sigreturn, which restores every register from one. */
 #include <arch/x86_64/cpu.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* void context_switch(u64 *save_rsp, u64 new_rsp)
  * Saves the callee-saved registers on the current stack, stores the stack
  * pointer in *save_rsp, and resumes the thread whose stack is new_rsp. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* arch_prctl: the FS and GS bases of the calling thread. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The syscall instruction lands here with interrupts off (SFMASK clears
  * IF), on the user stack, with user GS. We switch to the thread's kernel
  * stack and save a struct trap_frame, the same layout interrupts use, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Exception and interrupt dispatch. Kernel faults first look for an entry in
  * the exception-fixup table (user-copy helpers); otherwise they are dumped
  * with registers and a backtrace, and either end the current thread (if it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The only code that touches user memory. Each routine opens SMAP access
  * (stac) for the copy and closes it (clac) on every exit; the instructions
  * that may fault have __ex_table entries pointing at a fixup that returns

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Range checks in front of the copy routines of uaccess.S. */
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>

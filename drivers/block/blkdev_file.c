@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The file ops of /dev/vdX: direct I/O at byte offsets (read-modify-write
  * of partial blocks), lseek against the capacity, fsync and the BLK*
  * ioctls. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Block layer: the disk registry, synchronous sector I/O through bounce
  * buffers, and /proc/partitions and /proc/diskstats. */
 #include <arch/x86_64/memlayout.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the block layer's files (drivers/block/). */
 #ifndef DRIVERS_BLOCK_INTERNAL_H
 #define DRIVERS_BLOCK_INTERNAL_H

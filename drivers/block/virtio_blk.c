@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* virtio-blk: one request queue; each request is a chain of a header
  * (device-readable), the data (device-writable for reads) split at the
  * device's segment size, and a status byte (device-writable). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* virtio-net (virtio 1.x section 5.1, and the legacy interface): one
  * receive and one transmit queue, no offloads, no control queue.
  *

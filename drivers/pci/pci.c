@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The PCI device list: boot-time enumeration, lookup, claiming, enabling
  * and mapping BARs, and /proc/bus/pci/devices. */
 #include <arch/x86_64/paging.h>

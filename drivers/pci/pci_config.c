@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Configuration-space access mechanisms: ECAM (memory-mapped, described by
  * the ACPI MCFG table; QEMU q35 has one) and I/O ports 0xCF8/0xCFC (every
  * PC, the only one on QEMU's i440fx). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PCI bus walk, BAR sizing and capabilities. Portable: configuration space
  * is reached only through struct pci_config_ops (see include/drivers/pci.h),
  * so the host tests run this file against a simulated bus. */

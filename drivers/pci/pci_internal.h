@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between the files of drivers/pci/. */
 #ifndef DRIVERS_PCI_PCI_INTERNAL_H
 #define DRIVERS_PCI_PCI_INTERNAL_H

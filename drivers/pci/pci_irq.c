@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Device interrupts: MSI-X (one CPU vector per table entry) and INTx (the
  * firmware's line, routed through the IOAPIC as a shared level-triggered
  * GSI).

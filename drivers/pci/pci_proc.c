@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Text views of the device list: the boot log line and /proc/bus/pci/devices.
  * Portable (host-tested). */
 #include <drivers/pci.h>

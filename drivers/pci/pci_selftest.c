@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Self-tests of PCI interrupt delivery on real (emulated) hardware. They
  * need a device that raises an interrupt on request without a driver:
  * Intel's e1000 family has ICS, a register that sets interrupt causes.

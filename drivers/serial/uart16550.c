@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* 16550 UART driver for COM1. Output is polled until serial_enable_irq();
  * after that bytes go through a transmit ring drained by the THR-empty
  * interrupt, and received bytes land in a receive ring with a wait queue. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* 8254 PIT, used only to calibrate the TSC and the LAPIC timer: channel 2
  * counts down once with its gate on, and its output bit (port 0x61 bit 5)
  * rises when it reaches zero. */

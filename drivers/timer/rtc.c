@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* CMOS real-time clock, read once at boot for the wall clock. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/io.h>

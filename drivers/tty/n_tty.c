@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The N_TTY line discipline, after Linux's drivers/tty/n_tty.c: input
  * processing (ICRNL, ISTRIP, IXON, ISIG), canonical line editing (erase,
  * kill, word erase, literal next, reprint, EOF/EOL), echo (ECHOCTL,

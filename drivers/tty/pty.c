@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Unix 98 pseudo-terminals: opening /dev/ptmx (5,2) makes a pair, the
  * master (that file) and slave N, shown by devpts as /dev/pts/N (136,N).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The serial console: one tty on the 16550 (COM1), reached as /dev/ttyS0
  * (4,64), /dev/console (5,1: never a controlling tty, no job control, not
  * hung up) and /dev/tty (5,0: the caller's controlling tty, whichever it

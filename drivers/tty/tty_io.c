@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The TTY core: the registry of terminals, the file operations every
  * terminal file shares (read, write, poll, release), device input and
  * hangup. The line discipline (n_tty.c) does the character work under

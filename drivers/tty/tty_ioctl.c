@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Terminal ioctls: dispatch, termios (TCGETS/TCSETS* and the termios2
  * forms), window size, flushing, flow control, queue sizes. Job-control
  * ioctls are in tty_jobctrl.c. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Controlling terminals and job control, as Linux's tty_jobctrl.c.
  *
  * A tty controls at most one session (tty->session). A process names its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Virtio device core: status handshake, feature negotiation, queue setup,
  * posting and reaping under the queue lock, failure, and the per-device
  * worker thread that runs completions. Portable: the device is reached only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Virtio over PCI: finds the virtio functions (vendor 0x1af4, devices
  * 0x1000-0x107f), picks the transport (virtio=auto|legacy|modern), sets up
  * interrupts (MSI-X: vector 0 config changes, vector 1 every queue; else

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The virtio 1.x PCI capability list: where the common configuration, the
  * notification area, the ISR byte and the device configuration live (BAR,
  * offset, length). Portable (configuration space only through pci_read*),

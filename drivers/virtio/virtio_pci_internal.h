@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtio over PCI, shared by virtio_pci.c (discovery, interrupts, probe),
  * virtio_pci_caps.c (the modern capability parser, portable),
  * virtio_pci_legacy.c and virtio_pci_modern.c (the two register layouts). */

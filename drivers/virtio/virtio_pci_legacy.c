@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Legacy virtio-pci (virtio 0.9.5 layout, transitional devices): every
  * register in I/O BAR0, little-endian (guest order on x86). The device
  * configuration follows the common registers at 0x14, or at 0x18 while

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Modern virtio-pci (virtio 1.x): the common configuration, notification
  * area, ISR byte and device configuration are memory regions the vendor
  * capabilities point at (virtio_pci_caps.c). Little-endian. The device

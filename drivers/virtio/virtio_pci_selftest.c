@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Self-test of the virtio-pci transports end to end, on a virtio entropy
  * device (QEMU -device virtio-rng-pci), which nothing else drives: the
  * handshake, a queue activated on the chosen transport, notifications,

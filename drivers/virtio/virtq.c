@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Split virtqueue, driver side: layout, descriptor free list, publishing
  * chains, kicks, reaping. Portable: no hardware access, the host tests build
  * this exact file. The invariants are listed in include/drivers/virtio.h and

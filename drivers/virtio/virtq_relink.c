@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The re-link step of reaping a virtqueue chain, alone in this file so
  * tests/test_virtq_buggy can link a copy with Kerla's bug put back in
  * (tests/fakes/virtq_relink_buggy.c) and show the checks catch it. */

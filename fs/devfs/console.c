@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The terminal devices of /dev: ttyS0, tty and console on the serial
  * console, and ptmx with the pty slaves and devpts. The TTY layer
  * (drivers/tty, include/drivers/tty.h) implements them. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* devtmpfs: a tmpfs filled with a node per registered character or block
  * device when mounted (see include/fs/devfs.h). */
 #include <fs/chrdev.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel log for user space: /dev/kmsg and syslog(2) (klogctl), both
  * over log_read. A /dev/kmsg reader keeps its own position and each read
  * returns the next chunk of log text (not one record per read, unlike

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The memory devices: null, zero, full, random, urandom. */
 #include <arch/x86_64/memlayout.h>
 #include <fs/chrdev.h>

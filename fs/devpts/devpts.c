@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* devpts: the pty slaves as /dev/pts/N (136,N), plus /dev/pts/ptmx (5,2,
  * mode 0 as Linux's default ptmxmode). Entries are generated from the pty
  * table (drivers/tty/pty.c) on lookup and readdir, so a slave appears

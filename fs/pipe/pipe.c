@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Pipes: a 64 KiB ring shared by a read end and a write end. Readers are
  * serialised among themselves and so are writers (a small sleeping lock
  * per side), so writes of at most PIPE_BUF bytes are never interleaved.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Device listings that drivers generate: /proc/bus/pci/devices,
  * /proc/net/dev, /proc/interrupts, /proc/partitions, /proc/diskstats.
  * Each driver writes its text into the procfs snapshot (a struct seq_buf). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* /proc/<pid>/fd/N magic links and /proc/<pid>/fdinfo/N files. */
 #include <fs/chrdev.h>
 #include <fs/fdtable.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The top-level files of /proc and /proc/sys (formats of Linux 6.1; see
  * proc(5)). */
 #include <arch/x86_64/cpu.h>

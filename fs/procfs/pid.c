@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Per-process directories: /proc/<pid>, its task/ (one directory per
  * thread: Kiln processes have one, with tid == pid), fd/ (a magic link per
  * open descriptor) and fdinfo/ (a file per descriptor). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The files of /proc/<pid>/ (formats of Linux 6.1, fs/proc/array.c and
  * fs/proc/base.c; see proc(5)). Fields Kiln does not track show what
  * Linux shows for a process that never used the feature (mostly 0). */

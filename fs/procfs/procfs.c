@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The procfs filesystem: superblock, inodes, generated files, symlinks,
  * and the root and static directories. */
 #include <fs/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procfs (fs/procfs/): files whose text is generated when they are
  * opened (a snapshot served by offset, so one read is consistent however
  * small the reader's buffer), directories generated on lookup.

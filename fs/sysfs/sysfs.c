@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* sysfs: the devices found at boot, in the Linux layout (see
  * include/fs/sysfs.h). */
 #include <drivers/block.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* tmpfs file data: the per-inode radix tree of frames, read, write,
  * truncation and mmap pages. All under the VFS lock. Invariant: bytes of
  * a held frame beyond i_size are zero whenever the file grows over them

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* tmpfs: superblock and namespace operations. The VFS has checked
  * permissions and Linux's error cases; these ops only do the work:
  * inodes, link counts, timestamps, directory sizes and dentry links. */

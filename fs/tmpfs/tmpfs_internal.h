@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by fs/tmpfs/tmpfs.c (namespace) and fs/tmpfs/file.c (data). */
 #ifndef FS_TMPFS_INTERNAL_H
 #define FS_TMPFS_INTERNAL_H

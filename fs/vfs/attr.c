@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Changing attributes: chmod, chown, truncate, utimensat and the access
  * checks (access, faccessat, faccessat2), fallocate. */
 #include <fs/fdtable.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Character device registry and anonymous files. */
 #include <fs/chrdev.h>
 #include <fs/vfs.h>

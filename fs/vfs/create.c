@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Making names: mkdir, mknod, symlink, link (and their *at forms). */
 #include <fs/vfs.h>
 #include <kernel/errno.h>

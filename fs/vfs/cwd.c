@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The working directory and root: chdir, fchdir, getcwd, chroot, umask. */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The dentry tree: names, parents, children, mount links. */
 #include <fs/vfs.h>
 #include <kernel/errno.h>

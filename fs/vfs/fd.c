@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Descriptor-level syscalls: dup, dup2, dup3, fcntl, ioctl, fsync,
  * fdatasync, sync, syncfs, flock, fadvise64. */
 #include <fs/fdtable.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* File descriptor tables. Slot changes happen under the table's spinlock;
  * files are released (file_put) only after it is dropped. */
 #include <fs/chrdev.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Open files: allocation, references, opening a dentry, kernel reads and
  * writes, and file pages for mmap. */
 #include <arch/x86_64/memlayout.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Per-process root, cwd and umask. */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Inodes: allocation, references, attributes and permission checks. */
 #include <fs/vfs.h>
 #include <kernel/errno.h>

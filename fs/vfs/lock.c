@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The global VFS lock: a sleeping, recursive mutex built on a wait queue.
  * See include/fs/vfs.h for what it protects and why it is recursive. */
 #include <fs/vfs.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Filesystem types, superblocks and the mount tree; mount(2), umount2(2). */
 #include <fs/pseudo.h>
 #include <fs/tmpfs.h>

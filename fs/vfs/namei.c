@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Path walk: absolute and relative paths, "." and "..", mounts, symlinks
  * (at most SYMLOOP_MAX per walk), trailing slashes, dirfds. Symlinks are
  * expanded iteratively by splicing the target in front of the rest of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* open(2) and friends, close(2), close_range(2). */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Pseudo filesystems: seq files generated at open, static and dynamic
  * directories, fixed and computed symlinks (see include/fs/pseudo.h). */
 #include <fs/pseudo.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* read(2), write(2) and their positioned and vectored forms, lseek(2),
  * sendfile(2). Each calls the file's op without the VFS lock: filesystems
  * lock inside their ops, devices may sleep. */

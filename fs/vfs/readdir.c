@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* getdents64(2) and the old getdents(2). */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>

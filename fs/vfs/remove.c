@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Removing and moving names: unlink, rmdir, rename (and *at forms). */
 #include <fs/vfs.h>
 #include <kernel/errno.h>

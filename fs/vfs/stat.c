@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* stat(2) family, statx(2), statfs(2), readlink(2). */
 #include <fs/fdtable.h>
 #include <fs/vfs.h>

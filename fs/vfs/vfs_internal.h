@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to fs/vfs/: path walking, the current process's context, and
  * helpers shared by the syscall files. */
 #ifndef FS_VFS_INTERNAL_H

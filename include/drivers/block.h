@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Block devices (drivers/block/): a small block layer between disk drivers
  * (virtio-blk) and the VFS. A driver registers a struct block_device with
  * its capacity and a submit() that starts one request; the layer turns

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PCI (drivers/pci/): configuration-space access, bus enumeration, BARs,
  * capabilities and interrupts (MSI-X, or INTx through the IOAPIC).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* 16550 UART on COM1 (drivers/serial/uart16550.c): polled output from the
  * first instruction of kmain, interrupt-driven transmit and receive once
  * serial_enable_irq() has run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Boot-time timer hardware (drivers/timer/). */
 #ifndef DRIVERS_TIMER_H
 #define DRIVERS_TIMER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Terminals (drivers/tty/): the N_TTY line discipline, the TTY core with
  * sessions and job control, the serial console and pseudo-terminals.
  *

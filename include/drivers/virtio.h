@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtio split virtqueues (virtio 1.x "Split Virtqueues", and the legacy
  * layout), driver side. drivers/virtio/virtq.c and virtq_relink.c are
  * portable: no hardware access, no allocation, no locking. The caller owns

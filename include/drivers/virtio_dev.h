@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtio devices (drivers/virtio/): the device-independent core that
  * drivers (virtio-net, virtio-blk) use, over a transport (legacy or modern
  * virtio-pci). The split virtqueue itself is in <drivers/virtio.h>.

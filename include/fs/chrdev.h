@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Character devices (fs/vfs/chrdev.c): a registry from (major, minor) to
  * file ops, used when a device node is opened and by devtmpfs to create
  * its nodes; and anonymous files, open files with no name (a device

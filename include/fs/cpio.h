@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parser for initramfs cpio archives (fs/cpio.c), "newc" (magic 070701)
  * and "crc" (070702) formats. Walks a buffer in memory without allocating;
  * names and data point into the buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* devtmpfs and the basic character devices (fs/devfs/).
  *
  * devfs_init registers the devices with the chrdev registry and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux x86_64 ABI constants for files: open flags, *at() flags, fcntl
  * commands, lseek whence, access modes. The one home of these values in
  * Kiln; other code includes this header rather than redefining them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-process filesystem state (fs/vfs/fdtable.c, fs/vfs/fs_context.c):
  * the file descriptor table and the root/cwd/umask context. Both are
  * refcounted so CLONE_FILES/CLONE_FS can share them later; fork clones.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The initramfs modules (fs/initramfs.c). */
 #ifndef FS_INITRAMFS_H
 #define FS_INITRAMFS_H

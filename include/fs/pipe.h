@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pipes and FIFOs (fs/pipe/pipe.c). */
 #ifndef FS_PIPE_H
 #define FS_PIPE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* procfs (fs/procfs/). */
 #ifndef FS_PROCFS_H
 #define FS_PROCFS_H

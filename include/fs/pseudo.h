@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for generated filesystems such as procfs (fs/vfs/pseudo.c).
  *
  * A pseudo filesystem registers a struct fs_type whose fill_super calls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux x86_64 ABI for file status: mode bits, device numbers, and the
  * exact user-visible layouts of struct stat, statx, statfs, dirents,
  * iovec and timespec (prefixed linux_ so they never clash with a host

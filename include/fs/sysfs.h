@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sysfs (fs/sysfs/): a read-only view of the devices found at boot, in the
  * Linux layout that tools read:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tmpfs (fs/tmpfs/): the root filesystem, /tmp and the base of devtmpfs.
  * Directories are the dentry tree itself; file data sits in page-sized
  * frames in a radix tree per inode, allocated on first write (holes read

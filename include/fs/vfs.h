@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The virtual filesystem (fs/vfs/): inodes, an in-memory dentry tree,
  * open files, superblocks and mounts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the boot loader told us, in a loader-neutral form. Filled by the
  * Multiboot2 parser (arch/x86_64/boot/multiboot2.c). */
 #ifndef KERNEL_BOOTINFO_H

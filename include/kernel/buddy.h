@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binary buddy allocator over page frames (kernel/mm/buddy.c).
  *
  * Portable: it only manipulates `struct page` metadata, never the memory of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Civil date conversion (kernel/time/calendar.c), proleptic Gregorian, UTC. */
 #ifndef KERNEL_CALENDAR_H
 #define KERNEL_CALENDAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel command line (kernel/cmdline.c). Linux syntax: words separated by
  * spaces, `key=value` or a bare `flag`, double quotes group spaces
  * (`init="/bin/sh -x"` style values keep their spaces, quotes removed). */

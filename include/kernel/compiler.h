@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef KERNEL_COMPILER_H
 #define KERNEL_COMPILER_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deliberate crashes for tests (kernel/selftest/crash.c), from crash=<kind>:
  * pagefault, stackoverflow, gpf, divide, ud, panic. */
 #ifndef KERNEL_CRASH_H

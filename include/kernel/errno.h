@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Linux errno values. Kernel functions return -errno on failure. */
 #ifndef KERNEL_ERRNO_H
 #define KERNEL_ERRNO_H

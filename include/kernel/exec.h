@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Portable pieces of execve (kernel/exec/): ELF64 header and program header
  * validation (elf.c), "#!" script lines (shebang.c) and the initial user
  * stack image (user_stack.c). None of them allocates or touches user memory;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* printf-style formatting (kernel/lib/format.c).
  * Supports %d %i %u %x %X %o %c %s %p %% with flags '-', '0', '+', ' ', '#',
  * width and precision (also '*'), and length modifiers hh h l ll z t j.

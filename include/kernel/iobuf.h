@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A buffer that is either in user or in kernel memory (kernel/lib/iobuf.c),
  * so each file's read and write is written once and serves both syscalls
  * (user buffers) and the kernel itself (kernel buffers: exec, initramfs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interval timers (kernel/time/itimer.c): setitimer, getitimer, alarm.
  * ITIMER_REAL is a ktimer on the monotonic clock; ITIMER_VIRTUAL and
  * ITIMER_PROF compare the process's CPU time at every tick (a ktimer that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Global boot state (kernel/main.c). */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel heap (kernel/mm/slab.c): size-class slab caches for small objects
  * and whole buddy blocks for large ones. Out of memory returns NULL.
  * kmalloc(0) returns NULL (not counted as a failure). kfree(NULL) is a no-op;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel stacks (kernel/mm/kstack.c): KSTACK_SIZE bytes mapped in the
  * kernel-stack area, each with an unmapped guard below it, so an overflow
  * faults instead of silently overwriting memory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel's own symbol table, embedded at link time by a second link
  * (tools/gen-ksyms.sh), for backtraces (kernel/log/ksyms.c). */
 #ifndef KERNEL_KSYMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One-shot kernel timers on the monotonic clock (kernel/time/ktimer.c).
  * Expired timers run from the timer interrupt, with interrupts disabled;
  * their function must not sleep. Resolution is one scheduler tick. */

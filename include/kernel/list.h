@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Intrusive doubly linked circular list, as in Linux. */
 #ifndef KERNEL_LIST_H
 #define KERNEL_LIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Load averages (kernel/sched/loadavg.c), computed as Linux does: every
  * LOADAVG_PERIOD_TICKS the number of runnable threads n is folded into three
  * exponentially decaying averages (1, 5 and 15 minutes) in fixed point with

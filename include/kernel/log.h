@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Console level and reading back the kernel log (kernel/log/printk.c). */
 #ifndef KERNEL_LOG_H
 #define KERNEL_LOG_H

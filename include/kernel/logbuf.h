@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Byte ring buffer holding the kernel log (kernel/log/logbuf.c). Readers
  * keep a sequence number (bytes ever written); a reader that fell behind
  * the overwritten part resumes at the oldest complete line still held.

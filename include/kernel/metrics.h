@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel metrics (kernel/metrics/), served as /proc/metrics in the
  * Prometheus text exposition format (version 0.0.4):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Boot-time memory setup (kernel/mm/page_alloc.c). */
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page allocation for the kernel: buddy frames seen through the direct map.
  * Implemented by kernel/mm/page_alloc.c (locked), and by a fake in host tests. */
 #ifndef KERNEL_PAGE_ALLOC_H

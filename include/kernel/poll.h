@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Readiness waiting (fs/poll.c), the mechanism poll, select and (later)
  * epoll and sockets share. A file's poll op reports its readiness bits
  * (POLLIN, POLLOUT, ...) and, when given a poll table, calls poll_wait on

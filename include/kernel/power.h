@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Power off, reboot and the QEMU test exit (arch/x86_64/power.c). */
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel log (kernel/log/printk.c). Every message is timestamped
  * ("[    0.012345] "), kept in the log ring buffer, and written to the console
  * when its level is at or below the console level (cmdline log=<level>). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Process management internals (kernel/proc/). */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H

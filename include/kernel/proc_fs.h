@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What process code needs from the filesystem layer: per-process fs state
  * (root, cwd, umask) and file tables, implemented in fs/vfs/. */
 #ifndef KERNEL_PROC_FS_H

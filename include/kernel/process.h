@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Processes (kernel/proc/). One thread per process for now; the thread
  * carries the kernel stack and scheduling state, the process everything a
  * Linux task shares: address space, files, credentials, identity. */

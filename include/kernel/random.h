@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel random numbers (kernel/lib/random.c): a ChaCha20 generator with
  * fast key erasure (the key is replaced after every request), seeded from
  * RDSEED/RDRAND when present and from TSC and wall-clock timing. Used by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel threads and the scheduler (kernel/sched/).
  *
  * One CPU, preemptive round robin: a thread runs until it sleeps, yields, or

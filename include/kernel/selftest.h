@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* In-kernel self-tests, run when the command line has `test`
  * (kernel/selftest/). Each prints `SELFTEST PASS <name>` or
  * `SELFTEST FAIL <name>: <why>`; selftest=<name> runs only one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signals (kernel/signal/): Linux numbers, actions and rt_sigframe
  * layout. One thread per process, so a process's pending set, blocked mask
  * and actions live in struct signal_state. Standard signals (1-31) have at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Spinlocks (kernel/sched/spinlock.c). The irqsave forms disable interrupts
  * on this CPU and return the previous flags; always pair them with
  * spin_unlock_irqrestore in the same function, lock scope as a { } block. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Freestanding string and memory functions (kernel/lib/string.c). The
  * prototypes match the C library's so portable files also build on the host. */
 #ifndef KERNEL_STRING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* System calls: Linux x86_64 numbers, one table (kernel/syscall/table.c)
  * that gives each number its name, argument formats (for log=trace) and
  * handler. A handler is defined anywhere with SYSCALL_DEFINEn; the table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clocks (kernel/time/clock.c): a monotonic nanosecond clock from the TSC,
  * calibrated at boot, and the wall clock read from the CMOS RTC at boot. */
 #ifndef KERNEL_TIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timer bring-up and the scheduler tick (kernel/time/timekeeping.c). */
 #ifndef KERNEL_TIMEKEEPING_H
 #define KERNEL_TIMEKEEPING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Basic fixed-width types. Uses only the compiler's freestanding headers so the
  * same portable files build in the kernel and in host unit tests. */
 #ifndef KERNEL_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* User address spaces (kernel/vm/): a page table plus a sorted list of
  * VMAs. Pages are filled on demand by the page-fault handler; private
  * writable pages are shared copy-on-write after fork, with struct page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the VM needs from files for file mappings (kernel/vm/vm_file.c). */
 #ifndef KERNEL_VM_FILE_H
 #define KERNEL_VM_FILE_H

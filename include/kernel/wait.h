@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wait queues (kernel/sched/wait.c).
  *
  * Sleep/wake protocol, which cannot lose a wakeup:

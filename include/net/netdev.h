@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Network interfaces (net/netdev.c): the frame-level interface between NIC
  * drivers and the network stack. No IP here: a driver registers a
  * struct net_device and passes each received Ethernet frame to

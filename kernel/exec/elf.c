@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ELF64 executable validation for execve. Portable: also built into the host
  * unit tests.
  *

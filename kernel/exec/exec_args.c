@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* execve's arguments: copied from user space (or given by the kernel for
  * init) into kernel strings, within Linux's limits. */
 #include <fs/vfs.h>

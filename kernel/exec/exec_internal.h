@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the files of kernel/exec. */
 #ifndef KERNEL_EXEC_INTERNAL_H
 #define KERNEL_EXEC_INTERNAL_H

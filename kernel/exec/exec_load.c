@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Finding the program: "#!" interpreters, then the ELF headers; and
  * writing into the new address space before it is active. */
 #include <arch/x86_64/cpu.h>

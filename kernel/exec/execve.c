@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* execve: replaces the calling process's program. Everything that can
  * fail (opening, "#!" interpreters, ELF checks, building the new address
  * space and stack) happens before the old program is touched; only then is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* "#!" interpreter lines, parsed exactly like Linux 5.1+ binfmt_script:
  * only the first 256 bytes count (NUL-padded when the file is shorter), the
  * line ends at the first '\n' (a NUL before it ends the search too), spaces

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The initial user stack of a new program, laid out like Linux x86_64
  * create_elf_tables() (without its random gap below the strings; the
  * caller randomizes stack_top instead). Portable: also built into the host

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* printf-style formatting without floating point (the kernel has no SSE). */
 #include <kernel/errno.h>
 #include <kernel/format.h>

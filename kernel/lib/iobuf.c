@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <kernel/errno.h>
 #include <kernel/iobuf.h>
 #include <kernel/string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ChaCha20-based CSPRNG (see include/kernel/random.h). Each request runs
  * ChaCha20 under the current key with a fresh counter, then derives the
  * next key from one more block, so earlier output cannot be recomputed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Freestanding string and memory functions. Build this file with
  * -fno-tree-loop-distribute-patterns: otherwise gcc may turn the loops below
  * into calls to memcpy/memset/memmove, i.e. into infinite recursion. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* getrandom(2): the kernel CSPRNG is seeded at boot, so every flag
  * combination returns data at once. */
 #include <arch/x86_64/uaccess.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <kernel/ksyms.h>
 #include <kernel/string.h>
 

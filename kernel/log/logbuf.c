@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Log ring buffer: bytes [oldest, head) are held, oldest = head - size once
  * the buffer has wrapped. */
 #include <kernel/compiler.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Log level names for the command line (log=<level>). */
 #include <kernel/printk.h>
 #include <kernel/string.h>

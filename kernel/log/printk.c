@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* printk: formats a message, stamps it with the monotonic clock, appends it
  * to the log ring buffer and writes it to the console if its level passes. */
 #include <drivers/serial.h>

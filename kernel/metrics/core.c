@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The core metrics provider: memory, faults, processes, scheduler,
  * syscalls, interrupts and uptime (see include/kernel/metrics.h). */
 #include <arch/x86_64/trap.h>

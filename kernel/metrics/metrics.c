@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The metrics registry and the Prometheus text format writers. */
 #include <kernel/format.h>
 #include <kernel/metrics.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Binary buddy allocator over struct page metadata. Portable, no locking. */
 #include <kernel/buddy.h>
 #include <kernel/compiler.h>

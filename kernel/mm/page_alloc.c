@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel's page allocator: one buddy zone over all of RAM, behind a
  * spinlock, seen through the direct map. */
 #include <arch/x86_64/memlayout.h>

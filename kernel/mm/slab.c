@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel heap: power-of-two size-class slab caches (16..2048 bytes) and whole
  * buddy blocks for larger requests.
  *

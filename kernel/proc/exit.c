@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* exit, exit_group, wait4, waitid; orphans go to init. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* fork, vfork and clone (processes only; threads come later). */
 #include <arch/x86_64/trap.h>
 #include <kernel/errno.h>

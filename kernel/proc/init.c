@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The first process: pid 1, started from a kernel thread that turns
  * itself into a user process by exec'ing the init program. */
 #include <arch/x86_64/fpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The process table: allocation, pids, lookup. */
 #include <kernel/errno.h>
 #include <kernel/kmalloc.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Process identity: pids, process groups, sessions, credentials. Every
  * process starts as root; the values are stored and returned faithfully. */
 #include <kernel/errno.h>

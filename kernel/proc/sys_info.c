@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* uname, sysinfo, times, resource limits, reboot and other small calls. */
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>

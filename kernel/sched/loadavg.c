@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Load averages: Linux's fixed-point exponential decay (see
  * include/kernel/loadavg.h). */
 #include <kernel/loadavg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Run queue and context switching (see include/kernel/sched.h). */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>

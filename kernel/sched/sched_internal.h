@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* State shared by the files of kernel/sched. */
 #ifndef KERNEL_SCHED_INTERNAL_H
 #define KERNEL_SCHED_INTERNAL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Spinlocks for one CPU that take interrupts into account: the irqsave form
  * disables interrupts first, so an interrupt handler can never spin on a
  * lock held by the code it interrupted. */

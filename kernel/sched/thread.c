@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Thread life cycle: create (kernel or user), run, exit, join. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Wait queues; the protocol is described in include/kernel/wait.h. */
 #include <kernel/sched.h>
 #include <kernel/wait.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <kernel/crash.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Allocator self-tests: random stress with the counters back to their
  * baseline afterwards, exhaustion returning NULL, and the paging API. */
 #include <arch/x86_64/cpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Network self-tests on real (emulated) NICs.
  *
  * net_arp: every interface with link up asks QEMU user-mode networking's

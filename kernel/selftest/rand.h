@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small deterministic PRNG for self-tests (xorshift64*). */
 #ifndef KERNEL_SELFTEST_RAND_H
 #define KERNEL_SELFTEST_RAND_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Scheduler and time self-tests. */
 #include <arch/x86_64/cpu.h>
 #include <kernel/ktimer.h>

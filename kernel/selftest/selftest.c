@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <kernel/printk.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>

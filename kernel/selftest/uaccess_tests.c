@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The user-copy helpers refuse kernel and non-canonical addresses by range
  * check, and turn a fault on an unmapped user address into -EFAULT through
  * the exception-fixup table (this kernel thread has no address space, so

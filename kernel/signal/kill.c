@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Sending signals from user space: kill, tkill, tgkill, rt_sigqueueinfo,
  * rt_tgsigqueueinfo, with Linux's permission rules. */
 #include <arch/x86_64/uaccess.h>

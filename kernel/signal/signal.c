@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Sending signals, default actions (terminate, core, stop, continue,
  * ignore) and the signal system calls. Pending sets, masks and the job
  * control state of a process change under proc_lock, so signals may be

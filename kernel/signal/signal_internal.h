@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the files of kernel/signal. The real-time signal queue runs
  * with proc_lock held (entries are allocated and freed under it;
  * kmalloc never sleeps). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The per-process queue of real-time signal instances: small kmalloc'd
  * entries in sending order, bounded by RLIMIT_SIGPENDING (counted per
  * process, not per user as on Linux). Delivery takes the lowest pending

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* From the syscall entry to the handler in the table, with tracing. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/gdt.h>

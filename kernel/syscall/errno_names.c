@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Names of the Linux errno values (asm-generic/errno-base.h, errno.h), for
  * syscall tracing and log messages. 41 and 58 are unused by Linux
  * (EWOULDBLOCK and EDEADLOCK are aliases of EAGAIN and EDEADLK). */

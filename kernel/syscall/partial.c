@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* System calls that are implemented with documented gaps (they show as
  * "partial" in the README's table, made by tools/gen-syscall-doc.py). Edited
  * by hand: add the name when a handler leaves part of the Linux behaviour

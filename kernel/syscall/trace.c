@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* strace-like text for one system call (log=trace). Portable: user memory is
  * read only through the uaccess helpers, and whatever cannot be read is shown
  * as its address, so formatting a trace line never faults. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <kernel/calendar.h>
 #include <kernel/errno.h>
 

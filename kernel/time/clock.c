@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Monotonic clock from the TSC (nanoseconds since kernel entry) and the
  * wall clock (the RTC reading at boot plus monotonic time since). */
 #include <arch/x86_64/cpu.h>

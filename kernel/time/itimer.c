@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Interval timers: setitimer, getitimer, alarm (see include/kernel/itimer.h).
  * The expiry functions run in the timer interrupt: they only send the
  * signal and re-arm. Values are kept in nanoseconds; user space sees

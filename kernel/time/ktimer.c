@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Timers kept in a list sorted by deadline; the tick handler pops expired
  * ones from the front. */
 #include <kernel/ktimer.h>

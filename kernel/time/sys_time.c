@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Clock and sleep system calls. */
 #include <arch/x86_64/uaccess.h>
 #include <kernel/errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/trap.h>
 #include <drivers/timer.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* User page faults: demand-zero anonymous pages, file pages (shared: the
  * file's own page; private: a copy), and copy-on-write. */
 #include <arch/x86_64/cpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Address-space life cycle: create, fork (copy-on-write), free. */
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>

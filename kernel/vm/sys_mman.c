@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* brk, mmap, munmap, mprotect, mremap, madvise. */
 #include <arch/x86_64/memlayout.h>
 #include <kernel/errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* File mappings on top of the VFS: the VMA holds a file reference, and
  * faults take page references through vfs_file_get_page. */
 #include <fs/fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The VMA list of an address space: insert, split, remove, protect. */
 #include <arch/x86_64/memlayout.h>
 #include <kernel/errno.h>

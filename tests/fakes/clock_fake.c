@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of the clocks (see vfs_fakes.h). */
 #include <kernel/time.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of the kernel log reader: log_read over a small logbuf the
  * test fills with fake_log_write (vfs_fakes.h), and the console level. */
 #include <kernel/log.h>

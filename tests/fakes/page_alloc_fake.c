@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of kernel/mm/page_alloc.c over a host arena (see page_alloc_fake.h).
  * Free frames are filled with junk on allocation and, under ASan, poisoned
  * while free so stale accesses are reported. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host fake of the page allocator: a buddy zone over an aligned host arena,
  * with pfn = address >> PAGE_SHIFT. */
 #ifndef TESTS_FAKES_PAGE_ALLOC_FAKE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Simulated PCI configuration space (see pci_sim.h). */
 #include "fakes/pci_sim.h"
 

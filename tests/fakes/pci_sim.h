@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Simulated PCI configuration space for host tests (tests/fakes/pci_sim.c):
  * functions with per-dword writable masks (BAR sizing reads back the
  * masks), RW1C status bits, and a check that no BAR is probed while its

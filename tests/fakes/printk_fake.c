@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of printk and panic (see printk_fake.h). */
 #include "fakes/printk_fake.h"
 

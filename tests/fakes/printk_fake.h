@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host fake printk: prints "[printk L] msg" to stdout and keeps the last
  * message. */
 #ifndef TESTS_FAKES_PRINTK_FAKE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of the current process for the VFS tests. */
 #include <fs/fdtable.h>
 #include <kernel/process.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of the serial driver for the console tests (vfs_fakes.h):
  * output is collected, input is queued by the test. A blocking read with
  * nothing queued would never return, so it aborts. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake spinlocks: single-threaded, but catch recursion and unbalanced
  * unlocks. */
 #include <kernel/spinlock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of threads and wait queues: one thread that never sleeps
  * (host tests are single-threaded; a schedule() that would block is a bug
  * in the test and aborts). */

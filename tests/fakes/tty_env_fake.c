@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fakes of what the TTY layer needs from the process and signal code:
  * no processes besides fake_current (process_find finds only it), and
  * signals are recorded in fake_tty_signals (one bit per signal) instead of

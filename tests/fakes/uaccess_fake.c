@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake of the uaccess helpers: user addresses are host addresses.
  * Addresses below 64 KiB and a fault window fault with -EFAULT, as an
  * unmapped user page would. The window is the page at FAKE_BAD_UADDR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host fakes used by the VFS tests: user memory (uaccess_fake.c), the
  * current process (process_fake.c), threads and wait queues
  * (thread_fake.c), clocks (clock_fake.c), the serial port (serial_fake.c)

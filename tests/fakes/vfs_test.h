@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers for the VFS host tests: calling syscalls with a u64 argument
  * array, as the syscall table does, and small wrappers. */
 #ifndef TESTS_FAKES_VFS_TEST_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host fake virtio transport (see virtio_fake_transport.h). */
 #include "fakes/virtio_fake_transport.h"
 

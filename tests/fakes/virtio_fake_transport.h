@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host fake virtio transport for tests/test_virtio_core.c: a simulated
  * device behind struct virtio_transport_ops that records every status
  * write, offers configurable features and queue sizes, can refuse

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A copy of drivers/virtio/virtq_relink.c with the re-link bugs put back
  * (tests/test_virtq_buggy links it instead of the real one). The mode picks
  * the bug; RELINK_CORRECT is the real code, as a control. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bug selector for tests/fakes/virtq_relink_buggy.c. */
 #ifndef TESTS_FAKES_VIRTQ_RELINK_BUGGY_H
 #define TESTS_FAKES_VIRTQ_RELINK_BUGGY_H

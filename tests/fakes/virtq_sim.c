@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Simulated split-virtqueue device and driver model: see virtq_sim.h. */
 #include "virtq_sim.h"
 

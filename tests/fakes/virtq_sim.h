@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Simulated virtio device and driver model for drivers/virtio/virtq.c
  * (shared by tests/test_virtq.c and tests/test_virtq_buggy.c).
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # PCI enumeration, configuration mechanisms and interrupts (sourced by
 # tools/run-tests.sh: uses q, OUT).
 #

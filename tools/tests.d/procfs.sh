@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # procfs (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
 # procfs-metrics: boots, reads /proc/metrics twice on the serial console

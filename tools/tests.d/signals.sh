@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # signals (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
 # signals-init-immune: a shell as pid 1 (init=/bin/sh) survives every signal

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Terminal and job-control tests, typed on the serial console of a normal
 # boot (BusyBox init runs the shell on /dev/ttyS0, its controlling tty).
 # Sourced by tools/run-tests.sh; uses its q function.

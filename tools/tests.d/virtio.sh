@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Virtio PCI transports (sourced by tools/run-tests.sh; uses its q).
 #
 # Each boot has a virtio-net device (whatever its driver does, the log line

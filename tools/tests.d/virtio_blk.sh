@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # virtio-blk (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
 # virtio-blk-modern, -legacy, -transitional, -forced-legacy, -q35: one

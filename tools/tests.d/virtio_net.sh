@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # virtio-net (sourced by tools/run-tests.sh: uses q, record, fail, OUT, ONLY).
 #
 # net_arp on every transport: modern only, legacy only, transitional (auto

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* User-space benchmark, the same static binary under Kiln and under Linux
  * (tools/bench-user.py boots both and prints them side by side).
  *

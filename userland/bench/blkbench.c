@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Sequential block device throughput, the same static binary under Kiln and
  * under Linux (tools/bench-virtio.py boots both with the same virtio-blk
  * disk and prints them side by side).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Raw Ethernet frame rate between two NICs on one link (tools/bench-virtio.py
  * runs it under Linux with two virtio-net NICs on one QEMU hub; Kiln's
  * figure comes from its in-kernel self-test net_hub_frames).

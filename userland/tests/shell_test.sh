@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # shell_test: BusyBox's shell and applets on Kiln. Prints PASS/FAIL lines
 # like the C tests (SKIP only where the host forbids something; with
 # KILN_HOST=1) and exits 0 only if nothing failed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tiny test framework for Kiln's in-guest test programs.
  *
  * Every test program prints one line per case, written with one write(2) so

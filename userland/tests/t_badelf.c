@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_badelf: execve() of malformed executables. Each file is written into a
  * temporary directory and executed in a forked child; the outcome is one of
  *   errno E      execve returned -1 with E (the child reports it)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_blk: reads and writes a whole disk (or file) at byte offsets and checks
  * what comes back, plus the size queries and error cases, as on Linux.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_files: file-system system calls and their errno values, as on Linux
  * x86_64. Runs in a fresh directory under /tmp (tmpfs in the guest). */
 #include "t.h"

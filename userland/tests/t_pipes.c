@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_pipes: pipes and FIFOs (pipe2 flags, non-blocking I/O, PIPE_BUF
  * atomicity with several writers, 64 KiB capacity, EOF, EPIPE and SIGPIPE,
  * FIFO open rules and rendezvous), readiness and timeouts of poll, select,

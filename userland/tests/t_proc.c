@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_proc: processes, exec, memory, time, credentials and limits, with the
  * results and errno values of Linux x86_64.
  *

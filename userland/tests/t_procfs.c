@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_procfs: the formats of /proc files and their consistency with the
  * system calls that report the same facts, as on Linux x86_64. Values
  * that differ between machines are not compared with constants: only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_signals: signal delivery, default actions, job control (stop and
  * continue), wait reports, handler flags, alternate stacks, exact register
  * restore by rt_sigreturn, forged sigreturn frames, interval timers,

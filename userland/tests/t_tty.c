@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_tty: terminals through pseudo-terminals, with Linux's results: the
  * ptmx/devpts interface (posix_openpt, grantpt, unlockpt, ptsname,
  * TIOCGPTN, locking), canonical editing and echo, raw and VMIN/VTIME

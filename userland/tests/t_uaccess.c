@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* t_uaccess: every pointer-taking system call, given bad user pointers,
  * must fail cleanly (EFAULT) -- or do exactly what Linux x86_64 does where
  * that is something else (NULL meaning "none", partial copies).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot2 header and the 32-bit entry: checks for long mode, builds
  * temporary page tables (identity, direct map and higher half over the first
  * GiB with 2 MiB pages), enables long mode and jumps to kmain in the higher

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Multiboot2 boot information parser. Everything is bounds-checked against
  * total_size: the structure comes from outside the kernel. */
 #include <arch/x86_64/multiboot2.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ACPI static table parser (arch/x86_64/acpi.c). Portable: physical memory is
  * reached only through the caller's map callback, so host tests can feed
  * synthetic tables. Reads RSDP -> RSDT/XSDT -> MADT, FADT (+DSDT _S5), HPET,

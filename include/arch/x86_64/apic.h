@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Local APIC and IOAPIC (arch/x86_64/apic.c, ioapic.c). */
 #ifndef ARCH_X86_64_APIC_H
 #define ARCH_X86_64_APIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Control registers, MSRs, CPUID and interrupt-flag helpers. */
 #ifndef ARCH_X86_64_CPU_H
 #define ARCH_X86_64_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* FPU/SSE state of user threads (arch/x86_64/fpu.c). The kernel itself is
  * built without SSE, so the state only changes hands at context switches. */
 #ifndef ARCH_X86_64_FPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Assembly macros that save and restore the general registers in the
  * order of struct trap_frame (include/arch/x86_64/trap.h), shared by the
  * interrupt and syscall entries. Only for .S files. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Segment selectors, laid out as Linux does so that user programs see the
  * same values (and sysret's fixed offsets work). */
 #ifndef ARCH_X86_64_GDT_H

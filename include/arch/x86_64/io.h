@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Port I/O and memory-mapped register access. */
 #ifndef ARCH_X86_64_IO_H
 #define ARCH_X86_64_IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Virtual memory layout. Shared by C and assembly.
  *
  *   0x0000000000000000 - 0x00007fffffffefff  user space (next issue)

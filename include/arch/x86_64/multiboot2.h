@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Multiboot2 boot information parser (arch/x86_64/boot/multiboot2.c).
  * Portable: the caller passes an already mapped pointer. */
 #ifndef ARCH_X86_64_MULTIBOOT2_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page tables (arch/x86_64/paging.c): map, unmap and protect 4 KiB and
  * 2 MiB pages in any address space. Leaf flags are the hardware PTE bits;
  * intermediate tables are always present and writable (and user when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Firmware tables and interrupt controllers (arch/x86_64/platform.c). */
 #ifndef ARCH_X86_64_PLATFORM_H
 #define ARCH_X86_64_PLATFORM_H

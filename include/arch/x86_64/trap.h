@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Interrupt and exception entry (arch/x86_64/isr.S, traps.c, idt.c). */
 #ifndef ARCH_X86_64_TRAP_H
 #define ARCH_X86_64_TRAP_H

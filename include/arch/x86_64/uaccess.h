@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Access to user memory (arch/x86_64/uaccess.S, uaccess.c).
  *
  * A user address is a uptr_t, never a C pointer: nothing but these helpers
