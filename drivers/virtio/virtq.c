@@ -21,8 +21,11 @@
  * value. With EVENT_IDX such a loss is permanent: the driver kicks only
  * for the batch that crosses avail_event, so once that batch is judged
  * "no kick" nothing later re-reads it, and the device sleeps forever with
- * work in its ring (without EVENT_IDX the next add re-reads the flag and
- * kicks, which hides the loss).
+ * work in its ring. Without EVENT_IDX the next add re-reads the flag and
+ * kicks, which hides the loss while adds keep coming, but not when they
+ * stop (a receive ring is refilled only after completions, a transmit
+ * pool runs dry). tests/test_virtq_notify.c explores both handshakes
+ * against a QEMU-like device with a store-buffer model.
  *
  * That is how eth0's transmit queue stalled under QEMU: QEMU before 8.1
  * translates guest fences (mfence, locked instructions) to nothing when
@@ -303,7 +306,11 @@ void *virtq_get_used(struct virtq *q, u32 *len)
         /* Ask for an interrupt at the next completion. The fence orders the
          * store before the caller's next read of used->idx: otherwise the
          * device may read the old used_event (no interrupt) while we read
-         * the old idx (nothing to reap), and the completion is lost. */
+         * the old idx (nothing to reap), and the completion is lost. The
+         * worker always ends with virtq_enable_cb(), which fences too, so
+         * this one guards callers that reap with interrupts on and then
+         * sleep (vnet_xmit's reclaim); test_virtq_notify found no loss
+         * without it in today's callers. */
         __atomic_store_n(q->used_event, q->last_used, __ATOMIC_RELAXED);
         virtq_sync(q);
     }
