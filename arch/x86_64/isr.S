@@ -2,10 +2,9 @@
 /* Interrupt entry: 256 stubs, 16 bytes apart, each pushing an error code
  * (a 0 where the CPU pushes none) and its vector, then isr_common saves the
  * general registers as struct trap_frame and calls trap_dispatch. */
+#include <arch/x86_64/asm_offsets.h>
 #include <arch/x86_64/frame_asm.h>
 #include <arch/x86_64/gdt.h>
-
-#define FRAME_CS_FROM_TOP 24 /* offset of cs above vector/error on entry */
 
 .text
 .align 16

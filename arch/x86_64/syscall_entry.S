@@ -6,17 +6,9 @@
  * by sysret when the return address is canonical and the frame is a plain
  * user one (rcx = rip, r11 = rflags, as sysret leaves them), else by iretq (sysret with a non-canonical rcx would #GP in
  * kernel mode on Intel). */
+#include <arch/x86_64/asm_offsets.h>
 #include <arch/x86_64/frame_asm.h>
 #include <arch/x86_64/gdt.h>
-
-#define PERCPU_KERNEL_RSP 16
-#define PERCPU_USER_RSP 24
-#define FRAME_R11 48
-#define FRAME_RCX 88
-#define FRAME_RIP 136
-#define FRAME_CS 144
-#define FRAME_RFLAGS 152
-#define FRAME_RSP 160
 
 .text
 .global syscall_entry

@@ -3,16 +3,21 @@
 #ifndef KERNEL_SCHED_INTERNAL_H
 #define KERNEL_SCHED_INTERNAL_H
 
+#include <arch/x86_64/asm_offsets.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
 
-/* Per-CPU data, reached through GS in entry code (later); one CPU. */
+/* Per-CPU data, reached through GS by the syscall and interrupt entry
+ * code (swapgs); one CPU today. */
 struct percpu {
     struct percpu *self;
     struct thread *current;
     u64 kernel_rsp;
     u64 user_rsp;
 };
+_Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP,
+               "PERCPU_KERNEL_RSP");
+_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "PERCPU_USER_RSP");
 
 extern struct percpu cpu0;
 /* Protects the run queue, every thread's state and run_link, and all_threads. */

@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_64_TRAP_H
 #define ARCH_X86_64_TRAP_H
 
+#include <arch/x86_64/asm_offsets.h>
 #include <kernel/types.h>
 
 /* Saved by isr.S; general registers in Linux pt_regs order. */
@@ -13,6 +14,15 @@ struct trap_frame {
     u64 error_code;
     u64 rip, cs, rflags, rsp, ss;
 };
+
+/* The entry assembly's view of it (asm_offsets.h). */
+_Static_assert(__builtin_offsetof(struct trap_frame, r11) == FRAME_R11, "FRAME_R11");
+_Static_assert(__builtin_offsetof(struct trap_frame, rcx) == FRAME_RCX, "FRAME_RCX");
+_Static_assert(__builtin_offsetof(struct trap_frame, vector) == FRAME_VECTOR, "FRAME_VECTOR");
+_Static_assert(__builtin_offsetof(struct trap_frame, rip) == FRAME_RIP, "FRAME_RIP");
+_Static_assert(__builtin_offsetof(struct trap_frame, cs) == FRAME_CS, "FRAME_CS");
+_Static_assert(__builtin_offsetof(struct trap_frame, rflags) == FRAME_RFLAGS, "FRAME_RFLAGS");
+_Static_assert(__builtin_offsetof(struct trap_frame, rsp) == FRAME_RSP, "FRAME_RSP");
 
 #define VEC_DIVIDE 0
 #define VEC_DEBUG 1
