@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* "#!" parsing: Linux's rules case by case (expectations measured on Linux
- * 6.18), the 256-byte limit at every position, and a differential test that
- * execs random script headers on the host kernel and compares the argv its
- * interpreter receives with shebang_parse's result. */
+ * 6.18), the 256-byte limit at every position, and differential tests that
+ * exec script headers (random ones, and ones ending at every position around
+ * the limit) on the host kernel and compare the argv its interpreter
+ * receives with shebang_parse's result. */
 #define _GNU_SOURCE
 #include <kernel/compiler.h>
 #include <kernel/errno.h>
@@ -61,11 +62,22 @@ static const struct sb_case cases[] = {
     {"NUL ends the argument", L("#!/bin/sh a\0b c\n"), 0, "/bin/sh", "a"},
     {"newline after NUL is not seen", L("#!/bin/sh\0\n"), 0, "/bin/sh", NULL},
     {"second line ignored", "#!/a\n#!/b c\n", 0, 0, "/a", NULL},
+    {"no newline, only blanks after the name", "#!/bin/sh  ", 0, 0, "/bin/sh", ""},
+    {"no newline, a tab after the name", "#!/bin/sh\t", 0, 0, "/bin/sh", ""},
+    {"blanks kept before a NUL", L("#!/bin/sh a \0  \n"), 0, "/bin/sh", "a "},
+    {"trailing tab before newline", "#!/bin/sh -e\t\n", 0, 0, "/bin/sh", "-e"},
+    {"blank run inside the argument", "#!/bin/sh a  \t b \n", 0, 0, "/bin/sh", "a  \t b"},
+    {"CR alone is a name", "#!\r\n", 0, 0, "\r", NULL},
+    {"CR before the name", "#!\r /bin/sh\n", 0, 0, "\r", "/bin/sh"},
+    {"leading tab", "#!\t/bin/sh\n", 0, 0, "/bin/sh", NULL},
     {"bare #!", "#!", 0, -ENOEXEC, NULL, NULL},
     {"#! and newline", "#!\n", 0, -ENOEXEC, NULL, NULL},
     {"#! and blanks", "#!  \t ", 0, -ENOEXEC, NULL, NULL},
     {"#! blanks newline", "#!  \t \nx", 0, -ENOEXEC, NULL, NULL},
     {"#! then NUL", L("#!\0/bin/sh\n"), -ENOEXEC, NULL, NULL},
+    {"#! and tabs", "#!\t\t\n", 0, -ENOEXEC, NULL, NULL},
+    {"#! blanks NUL", L("#!  \0/bin/sh\n"), -ENOEXEC, NULL, NULL},
+    {"# ! is not #!", "# !/bin/sh\n", 0, -ENOEXEC, NULL, NULL},
     {"not a script",
      "\x7f"
      "ELF",
@@ -172,6 +184,39 @@ static void test_limit(void)
     memset(buf + 2, ' ', 300);
     strcpy(buf + 302, "/bin/sh\n");
     CHECK_EQ(parse(buf, 310, &sb), -ENOEXEC);
+    /* A '\n' at byte 255 still ends the line; the blanks before it go. */
+    n = make_line(buf, 10, " ", 1);
+    memset(buf + n, 'a', 230);
+    memset(buf + n + 230, ' ', 255 - (n + 230));
+    buf[255] = '\n';
+    CHECK_EQ(parse(buf, 256, &sb), 0);
+    CHECK_EQ(sb.arg_len, 230);
+    /* A 255-byte file: the padding NUL at byte 255 is the window's end,
+     * and the blanks before it go as well... */
+    CHECK_EQ(parse(buf, 255, &sb), 0);
+    CHECK_EQ(sb.arg_len, 230);
+    /* ...but a NUL before byte 255 keeps them. */
+    CHECK_EQ(parse(buf, 254, &sb), 0);
+    CHECK_EQ(sb.arg_len, 254 - n);
+    /* A one-byte name at byte 254: byte 255 must end it. */
+    buf[0] = '#';
+    buf[1] = '!';
+    memset(buf + 2, ' ', 252);
+    buf[254] = 'x';
+    buf[256] = 'y';
+    buf[255] = ' ';
+    CHECK(check_result("name at 254, blank", parse(buf, 257, &sb), &sb, 0, "x", NULL));
+    buf[255] = '\t';
+    CHECK(check_result("name at 254, tab", parse(buf, 257, &sb), &sb, 0, "x", NULL));
+    CHECK(check_result("name at 254, EOF", parse(buf, 255, &sb), &sb, 0, "x", NULL));
+    buf[255] = '\n';
+    CHECK(check_result("name at 254, newline", parse(buf, 257, &sb), &sb, 0, "x", NULL));
+    buf[255] = 'y';
+    CHECK_EQ(parse(buf, 257, &sb), -ENOEXEC);
+    /* Blanks up to byte 254, then anything at 255: no interpreter. */
+    buf[254] = ' ';
+    CHECK_EQ(parse(buf, 257, &sb), -ENOEXEC);
+    CHECK_EQ(parse(buf, 255, &sb), -ENOEXEC);
     /* len below the real content: the rest counts as NUL padding. */
     CHECK_EQ(parse("#!/bin/sh -e\n", 7, &sb), 0);
     CHECK(!strcmp(sb.interp, "/bin/") && !sb.has_arg);
@@ -377,6 +422,56 @@ static void test_host_random(void)
     CHECK(ran > 20);
 }
 
+/* Lines ending at every position around byte 255, each as a whole file
+ * and followed by more text: the printer (padded with leading blanks to
+ * move it) and a tail of blanks, arguments, NULs and newlines. */
+static void test_host_limit(void)
+{
+    static const struct {
+        const char *s;
+        size_t len;
+    } tails[] = {
+        {L("")},       {L("\n")},      {L(" ")},       {L(" \n")},       {L("\t\t")},    {L(" a")},
+        {L(" a  ")},   {L(" a \t\n")}, {L("  \0x")},   {L(" a \0 ")},    {L(" -v\r\n")}, {L("\0")},
+        {L(" ab c ")}, {L("  a")},     {L("\t\t\n ")}, {L(" a\tb\t\t")},
+    };
+    static const char *const after[] = {"", "\nmore", "                                        ",
+                                        "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"};
+    char script[160], data[400];
+    size_t plen;
+    int ran = 0;
+
+    CHECK(setup_host());
+    snprintf(script, sizeof(script), "%s/limit", tmpdir);
+    plen = strlen(printer);
+    for (size_t pad = 250 - plen; pad <= 262 - plen; pad++) {
+        for (size_t t = 0; t < ARRAY_SIZE(tails); t++) {
+            for (size_t a = 0; a < ARRAY_SIZE(after); a++) {
+                size_t len = 0;
+                struct shebang sb;
+
+                data[len++] = '#';
+                data[len++] = '!';
+                memset(data + len, ' ', pad);
+                len += pad;
+                memcpy(data + len, printer, plen);
+                len += plen;
+                memcpy(data + len, tails[t].s, tails[t].len);
+                len += tails[t].len;
+                memcpy(data + len, after[a], strlen(after[a]));
+                len += strlen(after[a]);
+                if (!compare_with_host(script, data, len)) {
+                    printf("  pad %zu, tail %zu, after %zu disagree with the host\n", pad, t, a);
+                    CHECK(false);
+                }
+                ran += parse(data, len, &sb) == 0 && !strcmp(sb.interp, printer);
+            }
+        }
+    }
+    printf("  %d of them ran the interpreter\n", ran);
+    CHECK(ran > 100);
+}
+
 /* Chains of scripts: SHEBANG_MAX_NESTING run, one more gives ELOOP. */
 static void test_host_nesting(void)
 {
@@ -411,6 +506,7 @@ int main(void)
     RUN(test_cases);
     RUN(test_limit);
     RUN(test_host_random);
+    RUN(test_host_limit);
     RUN(test_host_nesting);
     if (tmpdir[0]) {
         char cmd[128];

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
-/* "#!" interpreter lines, parsed exactly like Linux 5.1+ binfmt_script:
- * only the first 256 bytes count (NUL-padded when the file is shorter), the
- * line ends at the first '\n' (a NUL before it ends the search too), spaces
- * and tabs separate, and everything after the interpreter name and the
- * following blanks is ONE argument with trailing blanks trimmed. '\r' and
- * other characters are ordinary. Without a '\n' in the buffer the name must
- * be followed by a blank or NUL there, else it may be truncated: -ENOEXEC;
- * an argument cut by the limit is fine (Linux drops its 256th byte too).
+/* "#!" interpreter lines. The rules below are what Linux does; each one is
+ * pinned by tests/test_shebang.c (a table measured on Linux 6.18, every
+ * position near the 256-byte limit, and headers exec'd on the host kernel
+ * whose argv is compared with ours):
+ *
+ *  - Only the first SHEBANG_BUF_SIZE (256) bytes count; bytes past len read
+ *    as NUL, as if the file were NUL-padded.
+ *  - The line starts after "#!" and ends at the first '\n' or NUL. Byte 255
+ *    never belongs to it: a line that reaches it is cut there, and its
+ *    interpreter name must have ended by then (byte 255 itself may be the
+ *    blank or NUL that ends it), else it may be truncated: -ENOEXEC.
+ *  - Blanks are ' ' and '\t' only; '\r', '\v' etc. are ordinary bytes.
+ *  - The interpreter is the first run of non-blanks. Everything after it
+ *    and the blanks that follow is ONE argument, without its trailing
+ *    blanks, except on a line ended by a NUL before byte 255: there the
+ *    blanks stay, and a name followed only by blanks gets an empty one.
  *
  * Difference: Linux execs an empty interpreter name ("#!" or "#!  " at the
  * end of a file) and fails with EACCES; we return -ENOEXEC. Portable: also
@@ -16,97 +24,135 @@
 #include <kernel/exec.h>
 #include <kernel/string.h>
 
-static bool spacetab(char c)
+/* The window's last byte: it can end a line or a name, never be in one. */
+#define LAST_BYTE (SHEBANG_BUF_SIZE - 1)
+
+/* The file's first bytes, read through byte_at(); pos >= len reads NUL. */
+struct window {
+    const char *bytes;
+    size_t len;
+};
+
+enum line_stop {
+    STOP_NEWLINE, /* a '\n', at byte 255 at the latest */
+    STOP_NUL, /* a NUL before byte 255 */
+    STOP_WINDOW, /* neither: the line was cut at byte 255 */
+};
+
+enum tok_state {
+    BEFORE_NAME,
+    IN_NAME,
+    IN_GAP, /* the blanks after the name */
+    IN_ARG,
+};
+
+static char byte_at(const struct window *w, size_t pos)
+{
+    return pos < w->len ? w->bytes[pos] : '\0';
+}
+
+static bool is_blank(char c)
 {
     return c == ' ' || c == '\t';
 }
 
-/* First index in [first, last] that is not a blank, or -1. */
-static int next_non_spacetab(const char *b, int first, int last)
+/* The line occupies [2, returned end); *stop says what ended it. */
+static size_t line_extent(const struct window *w, enum line_stop *stop)
 {
-    for (; first <= last; first++) {
-        if (!spacetab(b[first])) {
-            return first;
+    for (size_t pos = 2; pos < LAST_BYTE; pos++) {
+        char c = byte_at(w, pos);
+
+        if (c == '\n') {
+            *stop = STOP_NEWLINE;
+            return pos;
+        }
+        if (c == '\0') {
+            *stop = STOP_NUL;
+            return pos;
         }
     }
-    return -1;
-}
-
-/* First index in [first, last] holding a blank or NUL, or -1. */
-static int next_terminator(const char *b, int first, int last)
-{
-    for (; first <= last; first++) {
-        if (spacetab(b[first]) || b[first] == '\0') {
-            return first;
-        }
-    }
-    return -1;
-}
-
-/* Copies the NUL-terminated string at b[from] (it ends by SHEBANG_BUF_SIZE). */
-static size_t copy_str(char *dst, const char *b, int from)
-{
-    size_t n = strnlen(b + from, SHEBANG_BUF_SIZE - from);
-
-    memcpy(dst, b + from, n);
-    dst[n] = '\0';
-    return n;
+    *stop = byte_at(w, LAST_BYTE) == '\n' ? STOP_NEWLINE : STOP_WINDOW;
+    return LAST_BYTE;
 }
 
 int shebang_parse(const char *buf, size_t len, struct shebang *out)
 {
-    char b[SHEBANG_BUF_SIZE];
-    const int buf_end = SHEBANG_BUF_SIZE - 1;
-    int i_end = -1, i_name, i_sep, i_arg = -1;
+    struct window w = {buf, MIN(len, (size_t)SHEBANG_BUF_SIZE)};
+    enum tok_state state = BEFORE_NAME;
+    enum line_stop stop;
+    size_t end;
+    size_t name_at = 0, name_len = 0;
+    size_t arg_at = 0, arg_solid_end = 0; /* just past the last non-blank */
 
     memset(out, 0, sizeof(*out));
-    memset(b, 0, sizeof(b));
-    memcpy(b, buf, MIN(len, sizeof(b)));
-    if (b[0] != '#' || b[1] != '!') {
+    if (byte_at(&w, 0) != '#' || byte_at(&w, 1) != '!') {
         return -ENOEXEC;
     }
+    end = line_extent(&w, &stop);
 
-    for (int i = 2; i < SHEBANG_BUF_SIZE && b[i] != '\0'; i++) {
-        if (b[i] == '\n') {
-            i_end = i;
+    for (size_t pos = 2; pos < end; pos++) {
+        bool blank = is_blank(byte_at(&w, pos));
+
+        switch (state) {
+        case BEFORE_NAME:
+            if (!blank) {
+                name_at = pos;
+                state = IN_NAME;
+            }
+            break;
+        case IN_NAME:
+            if (blank) {
+                name_len = pos - name_at;
+                state = IN_GAP;
+            }
+            break;
+        case IN_GAP:
+            if (!blank) {
+                arg_at = pos;
+                arg_solid_end = pos + 1;
+                state = IN_ARG;
+            }
+            break;
+        case IN_ARG:
+            if (!blank) {
+                arg_solid_end = pos + 1;
+            }
             break;
         }
     }
-    if (i_end < 0) {
-        i_end = next_non_spacetab(b, 2, buf_end);
-        if (i_end < 0) {
-            return -ENOEXEC; /* only blanks */
-        }
-        if (next_terminator(b, i_end, buf_end) < 0) {
-            return -ENOEXEC; /* interpreter name may be truncated */
-        }
-        i_end = buf_end;
-    }
-    /* b[1] is '!', so this stops at index 2 at the latest. */
-    while (spacetab(b[i_end - 1])) {
-        i_end--;
-    }
 
-    i_name = next_non_spacetab(b, 2, i_end);
-    if (i_name < 0 || i_name == i_end) {
-        return -ENOEXEC;
-    }
-    i_sep = next_terminator(b, i_name, i_end);
-    if (i_sep >= 0 && b[i_sep] != '\0') {
-        i_arg = next_non_spacetab(b, i_sep, i_end);
-    }
-    b[i_end] = '\0';
-    if (i_arg >= 0) {
-        b[i_sep] = '\0';
-    }
+    switch (state) {
+    case BEFORE_NAME:
+        return -ENOEXEC; /* nothing but blanks: no interpreter */
+    case IN_NAME:
+        name_len = end - name_at;
+        if (stop == STOP_WINDOW) {
+            char next = byte_at(&w, LAST_BYTE);
 
-    out->interp_len = copy_str(out->interp, b, i_name);
-    if (out->interp_len == 0) {
-        return -ENOEXEC;
-    }
-    if (i_arg >= 0) {
+            if (next != '\0' && !is_blank(next)) {
+                return -ENOEXEC; /* the name may go on past the window */
+            }
+        }
+        break;
+    case IN_GAP:
+        if (stop == STOP_NUL) {
+            out->has_arg = true; /* the argument starts at the NUL: empty */
+        }
+        break;
+    case IN_ARG:
         out->has_arg = true;
-        out->arg_len = copy_str(out->arg, b, i_arg);
+        out->arg_len = (stop == STOP_NUL ? end : arg_solid_end) - arg_at;
+        break;
+    }
+
+    /* The line holds no NUL, and every byte at or past len reads as NUL,
+     * so both tokens lie inside buf[0, len). */
+    memcpy(out->interp, buf + name_at, name_len);
+    out->interp[name_len] = '\0';
+    out->interp_len = name_len;
+    if (out->has_arg) {
+        memcpy(out->arg, buf + arg_at, out->arg_len);
+        out->arg[out->arg_len] = '\0';
     }
     return 0;
 }
