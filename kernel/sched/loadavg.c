@@ -1,43 +1,70 @@
 // SPDX-License-Identifier: MIT
-/* Load averages: Linux's fixed-point exponential decay (see
- * include/kernel/loadavg.h). */
+/* Load averages: three exponential moving averages of the runnable count in
+ * 32.32 fixed point (see include/kernel/loadavg.h). */
 #include <kernel/loadavg.h>
 
-/* exp(-5/60), exp(-5/300), exp(-5/900) in LOADAVG_FSHIFT fixed point. */
-static const unsigned long decay[3] = {1884, 2014, 2037};
+#define FRAC_MASK (LOADAVG_ONE - 1)
+#define FRAC_HALF (LOADAVG_ONE >> 1)
 
-static unsigned long avenrun[3];
+static const u32 decay[3] = {LOADAVG_DECAY_1, LOADAVG_DECAY_5, LOADAVG_DECAY_15};
 
-void loadavg_fold(unsigned long avg[3], unsigned n)
+/* Written only by the tick; see loadavg_sample. */
+static u64 kernel_avg[3];
+
+/* x * f / 2^32 rounded to nearest (halves up), f a 32-bit fraction. The
+ * 96-bit product is taken in two halves: the high one is exact, so only
+ * the low one needs rounding, and neither overflows 64 bits. */
+static u64 mul_frac(u64 x, u32 f)
 {
-    unsigned long active = (unsigned long)n * LOADAVG_FIXED_1;
+    u64 high = (x >> LOADAVG_FRAC_BITS) * f;
+    u64 low = ((x & FRAC_MASK) * f + FRAC_HALF) >> LOADAVG_FRAC_BITS;
+
+    return high + low;
+}
+
+void loadavg_fold(u64 avg[3], unsigned n)
+{
     for (int i = 0; i < 3; i++) {
-        unsigned long v = avg[i] * decay[i] + active * (LOADAVG_FIXED_1 - decay[i]);
-        /* Round up while rising so a steady load converges to n exactly. */
-        if (active >= avg[i]) {
-            v += LOADAVG_FIXED_1 - 1;
-        }
-        avg[i] = v / LOADAVG_FIXED_1;
+        /* n * (1 - e) is exact in 32.32, so the sum is rounded once. */
+        u64 pull = (u64)n * (LOADAVG_ONE - decay[i]);
+
+        avg[i] = mul_frac(avg[i], decay[i]) + pull;
     }
+}
+
+unsigned long loadavg_export(u64 avg)
+{
+    const unsigned drop = LOADAVG_FRAC_BITS - LOADAVG_FSHIFT;
+
+    return (unsigned long)((avg + (1ull << (drop - 1))) >> drop);
 }
 
 void loadavg_split(unsigned long avg, unsigned *whole, unsigned *hundredths)
 {
-    avg += LOADAVG_FIXED_1 / 200; /* round to the nearest hundredth */
-    *whole = (unsigned)(avg >> LOADAVG_FSHIFT);
-    *hundredths = (unsigned)(((avg & (LOADAVG_FIXED_1 - 1)) * 100) >> LOADAVG_FSHIFT);
+    unsigned long total = (avg * 100 + LOADAVG_FIXED_1 / 2) >> LOADAVG_FSHIFT;
+
+    *whole = (unsigned)(total / 100);
+    *hundredths = (unsigned)(total % 100);
 }
 
-/* Written only from the tick (interrupts off); readers copy three words
- * and may see a mix of two consecutive samples, as on Linux. */
+/* Called from the tick with interrupts off, the only writer. Each word is
+ * stored whole, but a reader may see a mix of two consecutive samples. */
 void loadavg_sample(unsigned n)
 {
-    loadavg_fold(avenrun, n);
+    u64 next[3];
+
+    for (int i = 0; i < 3; i++) {
+        next[i] = kernel_avg[i];
+    }
+    loadavg_fold(next, n);
+    for (int i = 0; i < 3; i++) {
+        __atomic_store_n(&kernel_avg[i], next[i], __ATOMIC_RELAXED);
+    }
 }
 
 void loadavg_get(unsigned long avg[3])
 {
     for (int i = 0; i < 3; i++) {
-        avg[i] = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
+        avg[i] = loadavg_export(__atomic_load_n(&kernel_avg[i], __ATOMIC_RELAXED));
     }
 }
