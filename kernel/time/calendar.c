@@ -1,56 +1,112 @@
 // SPDX-License-Identifier: MIT
+/* Civil dates, proleptic Gregorian, UTC (include/kernel/calendar.h). The
+ * calendar repeats every 400 years, so both directions first move whole
+ * 400-year cycles to the one that starts on 2000-01-01, then walk over
+ * years and months. tests/test_calendar.c compares the results with the C
+ * library's gmtime_r() and timegm(). */
 #include <kernel/calendar.h>
 #include <kernel/errno.h>
 
-/* Days since 1970-01-01 of a civil date, using 400-year eras that start
- * on March 1st so that leap days fall at the end of each year. */
-static s64 days_from_civil(s64 y, u32 m, u32 d)
+#define SECS_PER_DAY 86400
+#define CYCLE_YEARS 400
+#define CYCLE_DAYS 146097 /* 400 * 365 + 97 leap days */
+#define BASE_YEAR 2000 /* a cycle starts on its January 1st */
+#define BASE_DAYS 10957 /* 1970-01-01 to 2000-01-01: 30 * 365 + 7 */
+
+/* Days before the 1st of each month of a common year; [12] is the year. */
+static const u16 common_month_start[13] = {
+    0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365,
+};
+
+static bool is_leap(s64 year)
 {
-    y -= m <= 2;
-    s64 era = (y >= 0 ? y : y - 399) / 400;
-    s64 yoe = y - era * 400;
-    s64 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    s64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    /* C's % keeps the sign, but only zero remainders matter here. */
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-static bool is_leap(s64 y)
+static s64 year_length(s64 year)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return is_leap(year) ? 366 : 365;
 }
 
-static u32 days_in_month(s64 y, u32 m)
+/* Days from January 1st to the 1st of month (1-13, 13: the next year). */
+static u32 month_start(u32 month, bool leap)
 {
-    static const u8 days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+    return common_month_start[month - 1] + (leap && month > 2 ? 1 : 0);
+}
+
+static u32 month_length(s64 year, u32 month)
+{
+    bool leap = is_leap(year);
+
+    return month_start(month + 1, leap) - month_start(month, leap);
+}
+
+/* a = *quot * b + *rem with 0 <= *rem < b (b > 0), for any a. */
+static void floor_divmod(s64 a, s64 b, s64 *quot, s64 *rem)
+{
+    *quot = a / b;
+    *rem = a % b;
+    if (*rem < 0) {
+        *quot -= 1;
+        *rem += b;
+    }
+}
+
+/* Days from 1970-01-01 to the given date (negative before it). */
+static s64 date_to_days(s64 year, u32 month, u32 day)
+{
+    s64 cycles, years_in;
+
+    floor_divmod(year - BASE_YEAR, CYCLE_YEARS, &cycles, &years_in);
+
+    s64 days = BASE_DAYS + cycles * CYCLE_DAYS;
+    s64 first_year = year - years_in; /* the cycle's first year */
+
+    for (s64 y = first_year; y < year; y++) {
+        days += year_length(y);
+    }
+    return days + month_start(month, is_leap(year)) + (day - 1);
 }
 
 int civil_to_epoch(const struct civil_time *t, s64 *epoch)
 {
-    if (t->month < 1 || t->month > 12 || t->day < 1 || t->day > days_in_month(t->year, t->month) ||
+    if (t->month < 1 || t->month > 12 || t->day < 1 || t->day > month_length(t->year, t->month) ||
         t->hour > 23 || t->minute > 59 || t->second > 60) {
         return -EINVAL;
     }
-    *epoch = days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600 + t->minute * 60 +
-             t->second;
+    /* second 60 (a leap second) lands on the next minute's 0. */
+    *epoch = date_to_days(t->year, t->month, t->day) * SECS_PER_DAY + t->hour * 3600 +
+             t->minute * 60 + t->second;
     return 0;
 }
 
 void epoch_to_civil(s64 epoch, struct civil_time *t)
 {
-    s64 days = epoch >= 0 ? epoch / 86400 : (epoch - 86399) / 86400;
-    s64 secs = epoch - days * 86400;
+    s64 days, secs, cycles, left;
+
+    floor_divmod(epoch, SECS_PER_DAY, &days, &secs);
     t->hour = (u32)(secs / 3600);
-    t->minute = (u32)(secs % 3600 / 60);
+    t->minute = (u32)(secs / 60 % 60);
     t->second = (u32)(secs % 60);
 
-    s64 z = days + 719468;
-    s64 era = (z >= 0 ? z : z - 146096) / 146097;
-    s64 doe = z - era * 146097;
-    s64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    s64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    s64 mp = (5 * doy + 2) / 153;
-    t->day = (u32)(doy - (153 * mp + 2) / 5 + 1);
-    t->month = (u32)(mp < 10 ? mp + 3 : mp - 9);
-    t->year = yoe + era * 400 + (t->month <= 2);
+    /* Whole cycles first; left is then a day within a cycle. */
+    floor_divmod(days - BASE_DAYS, CYCLE_DAYS, &cycles, &left);
+
+    s64 year = BASE_YEAR + cycles * CYCLE_YEARS;
+
+    while (left >= year_length(year)) {
+        left -= year_length(year);
+        year++;
+    }
+
+    bool leap = is_leap(year);
+    u32 month = 1;
+
+    while (month < 12 && left >= month_start(month + 1, leap)) {
+        month++;
+    }
+    t->year = year;
+    t->month = month;
+    t->day = (u32)(left - month_start(month, leap)) + 1;
 }
