@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Unpacks the initramfs modules into the root tmpfs, following Linux's
- * init/initramfs.c: modules in order, each possibly several concatenated
+/* Unpacks the initramfs modules into the root tmpfs; behaves like Linux's
+ * initramfs unpacking: modules in order, each possibly several concatenated
  * newc/crc archives; later entries replace earlier ones; hard links are
  * entries sharing (ino, dev) within one archive, made with link() and
  * given the data of the entry that carries it (GNU cpio puts it on the

@@ -20,7 +20,7 @@
 #define SS_AUTODISARM (1u << 31)
 #define NR_RESTART_SYSCALL 219
 /* Flags user code may change through rt_sigreturn: CF PF AF ZF SF TF DF OF
- * NT RF AC ID (like Linux's FIX_EFLAGS). */
+ * NT RF AC ID (the flags Linux lets sigreturn restore). */
 #define RFLAGS_USER_MASK 0x254dd5ul
 
 struct sigcontext_k {

@@ -414,9 +414,10 @@ static void show_hostname(struct seq_buf *sb, struct process *p, const struct pr
     seq_buf_printf(sb, "%s\n", kernel_hostname());
 }
 
-/* Linux's proc_dostring (strict mode): a write at pos keeps the first pos
- * bytes and replaces the rest with the text up to a newline or NUL,
- * silently cut at 64 bytes; a write past the end is ignored. */
+/* As Linux's /proc/sys string files behave (strict mode): a write at pos
+ * keeps the first pos bytes and replaces the rest with the text up to a
+ * newline or NUL, silently cut at 64 bytes; a write past the end is
+ * ignored. */
 static long write_hostname(struct process *p, const char *buf, size_t len, u64 pos)
 {
     (void)p;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A buffer that is either in user or in kernel memory (kernel/lib/iobuf.c),
  * so each file's read and write is written once and serves both syscalls
- * (user buffers) and the kernel itself (kernel buffers: exec, initramfs).
- * Like Kerla's UserBufReader/UserBufWriter. */
+ * (user buffers) and the kernel itself (kernel buffers: exec, initramfs). */
 #ifndef KERNEL_IOBUF_H
 #define KERNEL_IOBUF_H
 

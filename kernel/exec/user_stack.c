@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The initial user stack of a new program, laid out like Linux x86_64
- * create_elf_tables() (without its random gap below the strings; the
- * caller randomizes stack_top instead). Portable: also built into the host
- * unit tests.
+/* The initial user stack of a new program, laid out as Linux's execve
+ * presents it to a new program (without Linux's random gap below the
+ * strings; the caller randomizes stack_top instead). Portable: also built
+ * into the host unit tests.
  *
  *   stack_top      8 zero bytes (Linux's end marker)
  *                  execfn, envp strings, argv strings (argv[0] lowest)

@@ -82,7 +82,8 @@ __attribute__((noreturn)) void process_exit(int wait_status)
     /* Orphans are adopted by init. A child in another group of our session
      * may have had us as its group's last link to the session: if that
      * group is now orphaned with stopped members, it is hung up and
-     * continued (POSIX; Linux's kill_orphaned_pgrp). */
+     * continued (POSIX: a process group that becomes orphaned while any
+     * member is stopped gets SIGHUP, then SIGCONT). */
     struct list_head unwanted = LIST_HEAD_INIT(unwanted);
     bool init_autoreaps = parent_autoreaps(init);
     while (!list_empty(&p->children)) {
