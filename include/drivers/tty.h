@@ -2,10 +2,10 @@
 /* Terminals (drivers/tty/): the N_TTY line discipline, the TTY core with
  * sessions and job control, the serial console and pseudo-terminals.
  *
- *   n_tty.c          the line discipline: termios input processing, line
- *                    editing, echo, output processing, VMIN/VTIME reads.
- *                    Portable (no locks, no sleeping): the host tests
- *                    drive it with fakes.
+ *   n_tty.c          the line discipline: output processing, the line
+ *                    being edited and its echo, input processing and the
+ *                    keys, VMIN/VTIME reads. Portable (no locks, no
+ *                    sleeping): the host tests drive it with fakes.
  *   tty_io.c         struct tty, the file ops shared by every terminal
  *                    (read, write, poll, release), hangup, the registry.
  *   tty_ioctl.c      termios, window size, flush and flow ioctls.
@@ -190,20 +190,26 @@ struct n_tty_ops {
 
 /* Input ring: [tail, canon_head) holds complete lines (canonical mode),
  * [canon_head, head) the line being edited. In non-canonical mode
- * everything up to head is readable. Indices are free-running. */
+ * everything up to head is readable. Indices are free-running.
+ *
+ * Beside every byte queued, widths records how many columns its echo
+ * took (4 bits a slot), and edit_col is the column where the echo of the
+ * line being edited ends: erasing a character backs the cursor over
+ * exactly the columns recorded for it. */
 struct n_tty {
     struct ktermios t;
     const struct n_tty_ops *ops;
     void *ctx;
     u32 head, tail, canon_head;
-    u32 column, canon_column; /* output column, and where the line started */
+    u32 column; /* the device's cursor column, as output processing sees it */
+    u32 edit_col; /* where the echo of [canon_head, head) ends */
     bool lnext; /* the next character is literal (VLNEXT) */
-    bool erasing; /* inside an ECHOPRT "\...\" */
+    bool prt_open; /* ECHOPRT opened with a backslash and owes the '/' */
     bool stopped; /* output stopped by VSTOP (IXON) or TCOOFF */
     bool tco_stopped; /* ... by TCOOFF: only TCOON restarts it */
-    u8 special[256 / 8]; /* characters input processing looks at (Linux char_map) */
     u8 eol[N_TTY_BUF_SIZE / 8]; /* bit set: this byte ends a canonical line */
     u8 eof[N_TTY_BUF_SIZE / 8]; /* ... and is a VEOF (consumed, never returned) */
+    u8 widths[N_TTY_BUF_SIZE / 2]; /* echo columns of each byte, a nibble per slot */
     char buf[N_TTY_BUF_SIZE];
 };
 
@@ -215,7 +221,8 @@ struct n_tty_read {
     u64 deadline; /* VTIME timer end (monotonic ns) */
 };
 
-/* Linux's tty_std_termios (the console's and a pty slave's defaults). */
+/* The settings a console and a new pty slave start with (the same as
+ * Linux's, checked by t_tty's test_defaults). */
 void n_tty_default_termios(struct ktermios *t);
 void n_tty_init(struct n_tty *ld, const struct ktermios *t, const struct n_tty_ops *ops, void *ctx);
 /* New settings; switching ICANON on or off re-frames pending input as
@@ -373,7 +380,7 @@ bool tty_process_info(const struct process *p, u32 *dev, int *fg_pgrp);
 /* Call from process exit when p (a session leader, p->pid == p->sid) is
  * about to die, without locks held: its controlling terminal is hung up
  * (serial) or its foreground group gets SIGHUP (pty), and the session
- * loses it, as Linux's disassociate_ctty(1). */
+ * loses it. */
 void tty_session_leader_exit(struct process *p);
 
 /* ---- devices ---- */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* t_tty: terminals through pseudo-terminals, with Linux's results: the
  * ptmx/devpts interface (posix_openpt, grantpt, unlockpt, ptsname,
- * TIOCGPTN, locking), canonical editing and echo, raw and VMIN/VTIME
+ * TIOCGPTN, locking), canonical editing and echo (with a table of erase,
+ * word erase, kill, ECHOPRT, EOF and output-processing cases whose every
+ * byte is Linux's), raw and VMIN/VTIME
  * reads, input and output processing, controlling terminals and sessions,
  * ^C/^\/^Z to the foreground group, window size and SIGWINCH, job control
  * (SIGTTIN/SIGTTOU), hangup when the master closes, and ENOTTY for
@@ -468,6 +470,460 @@ static void test_processing(void)
     close(m);
 }
 
+/* ---- canonical editing and output processing, case by case ---- */
+
+/* From a new pty's settings: flags turned on and off (and VEOF, VEOL,
+ * VEOL2 if not 0), a prompt the slave writes first, the keys typed on the
+ * master, or output the slave writes (after); then exactly the echo read
+ * from the master, and what successive reads of the slave return (NULL
+ * ends, "" is a read of 0), with nothing more to read. These are Linux's
+ * results, a part of tests/test_tty_ldisc.c's tables (which were checked
+ * against Linux 6.18 through a pty); here they run on both kernels. */
+struct ed_case {
+    const char *what;
+    tcflag_t lon, loff, ion, ioff, oon, ooff;
+    cc_t veof, veol, veol2;
+    const char *prompt, *keys, *after, *echo;
+    const char *reads[3];
+};
+
+/* Reads fd until it has given len bytes (or nothing came for ms), then
+ * whatever else follows at once: the total. */
+static size_t read_exactly(int fd, char *buf, size_t size, size_t len, int ms)
+{
+    size_t n = 0;
+    while (n < size && (n < len ? readable(fd, ms) : readable(fd, 20))) {
+        ssize_t r = read(fd, buf + n, size - n);
+        if (r <= 0) {
+            break;
+        }
+        n += (size_t)r;
+    }
+    return n;
+}
+
+/* One case on a new pair; "" on success, else what went wrong. */
+static const char *run_ed_case(const struct ed_case *c)
+{
+    static char detail[400];
+    char name[64], buf[512];
+    int m, s;
+    struct termios t;
+
+    if (open_pty(&m, &s, name, sizeof name)) {
+        return "no pty";
+    }
+    tcgetattr(s, &t);
+    t.c_lflag = (t.c_lflag | c->lon) & ~c->loff;
+    t.c_iflag = (t.c_iflag | c->ion) & ~c->ioff;
+    t.c_oflag = (t.c_oflag | c->oon) & ~c->ooff;
+    if (c->veof) {
+        t.c_cc[VEOF] = c->veof;
+    }
+    if (c->veol) {
+        t.c_cc[VEOL] = c->veol;
+    }
+    if (c->veol2) {
+        t.c_cc[VEOL2] = c->veol2;
+    }
+    tcsetattr(s, TCSANOW, &t);
+    if (c->prompt) {
+        put(s, c->prompt);
+        drain(m, buf, sizeof buf);
+    }
+    put(m, c->keys);
+    if (c->after) {
+        put(s, c->after);
+    }
+    detail[0] = 0;
+    size_t want = strlen(c->echo);
+    size_t n = read_exactly(m, buf, sizeof buf, want, 1000);
+    if (n != want || memcmp(buf, c->echo, want) != 0) {
+        snprintf(detail, sizeof detail, "echo \"%s\"", show(buf, (ssize_t)n));
+        snprintf(detail + strlen(detail), sizeof detail - strlen(detail), ", want \"%s\"",
+                 show(c->echo, (ssize_t)want));
+    }
+    for (int i = 0; !detail[0] && i < 3 && c->reads[i]; i++) {
+        ssize_t r = read_wait(s, buf, sizeof buf, 1000);
+        size_t len = strlen(c->reads[i]);
+        if (r != (ssize_t)len || memcmp(buf, c->reads[i], len) != 0) {
+            snprintf(detail, sizeof detail, "read %d gave %zd \"%s\"", i + 1, r,
+                     show(buf, r > 0 ? r : 0));
+            snprintf(detail + strlen(detail), sizeof detail - strlen(detail), ", want \"%s\"",
+                     show(c->reads[i], (ssize_t)len));
+        }
+    }
+    if (!detail[0] && readable(s, 20)) {
+        snprintf(detail, sizeof detail, "more to read");
+    }
+    close(s);
+    close(m);
+    return detail;
+}
+
+static void run_ed_cases(const char *label, const struct ed_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *err = run_ed_case(&cases[i]);
+        if (err[0]) {
+            fail(err, "%s, %s", label, cases[i].what);
+        } else {
+            pass("%s, %s", label, cases[i].what);
+        }
+    }
+}
+
+#define RUN_ED_CASES(label, cases) run_ed_cases(label, cases, sizeof(cases) / sizeof(cases[0]))
+
+static const struct ed_case tab_cases[] = {
+    {.what = "a tab at column 0 is 8 columns",
+     .keys = "\t\x7f\n",
+     .echo = "\t\b\b\b\b\b\b\b\b\r\n",
+     .reads = {"\n"}},
+    {.what = "a tab at column 9 is 7",
+     .keys = "abcdefghi\t\x7f\n",
+     .echo = "abcdefghi\t\b\b\b\b\b\b\b\r\n",
+     .reads = {"abcdefghi\n"}},
+    {.what = "a tab after a tab and a character",
+     .keys = "a\tb\t\x7f\x7f\x7f\n",
+     .echo = "a\tb\t\b\b\b\b\b\b\b\b \b\b\b\b\b\b\b\b\r\n",
+     .reads = {"a\n"}},
+    {.what = "after ^A^B^E (6 columns)",
+     .keys = "\x01\x02\x05\t\x7f\n",
+     .echo = "^A^B^E\t\b\b\r\n",
+     .reads = {"\x01\x02\x05\n"}},
+    {.what = "after a control character echoed raw (no ECHOCTL, 0 columns)",
+     .loff = ECHOCTL,
+     .keys = "\x01\t\x7f\n",
+     .echo = "\x01\t\b\b\b\b\b\b\b\b\r\n",
+     .reads = {"\x01\n"}},
+    {.what = "after a prompt \"$ \"",
+     .prompt = "$ ",
+     .keys = "\t\x7f\n",
+     .echo = "\t\b\b\b\b\b\b\r\n",
+     .reads = {"\n"}},
+    {.what = "after a 7-column prompt and a character",
+     .prompt = "1234567",
+     .keys = "a\t\x7f\n",
+     .echo = "a\t\b\b\b\b\b\b\b\b\r\n",
+     .reads = {"a\n"}},
+    {.what = "after a UTF-8 character (IUTF8, 1 column)",
+     .ion = IUTF8,
+     .keys = "\xc3\xa9\t\x7f\n",
+     .echo = "\xc3\xa9\t\b\b\b\b\b\b\b\r\n",
+     .reads = {"\xc3\xa9\n"}},
+    {.what = "after a UTF-8 character without IUTF8 (2 columns)",
+     .keys = "\xc3\xa9\t\x7f\n",
+     .echo = "\xc3\xa9\t\b\b\b\b\b\b\r\n",
+     .reads = {"\xc3\xa9\n"}},
+    {.what = "echoed as spaces (XTABS)",
+     .oon = XTABS,
+     .keys = "a\t\x7f\n",
+     .echo = "a       \b\b\b\b\b\b\b\r\n",
+     .reads = {"a\n"}},
+    {.what = "without ECHOE, ^?",
+     .loff = ECHOE,
+     .keys = "a\t\x7f\n",
+     .echo = "a\t^?\r\n",
+     .reads = {"a\n"}},
+    {.what = "after ^R reprinted the line at column 0",
+     .prompt = "$ ",
+     .keys = "\t\x12\x7f\n",
+     .echo = "\t^R\r\n\t\b\b\b\b\b\b\b\b\r\n",
+     .reads = {"\n"}},
+    {.what = "after ^R without ONLCR (the copy starts after \"^R\")",
+     .ooff = ONLCR,
+     .prompt = "$ ",
+     .keys = "\t\x12\x7f\n",
+     .echo = "\t^R\n\t\b\b\b\b\b\b\n",
+     .reads = {"\n"}},
+};
+
+static const struct ed_case utf8_cases[] = {
+    {.what = "IUTF8, a 2-byte character at once",
+     .ion = IUTF8,
+     .keys = "a\xc3\xa9\x7f\n",
+     .echo = "a\xc3\xa9\b \b\r\n",
+     .reads = {"a\n"}},
+    {.what = "IUTF8, a 3-byte character",
+     .ion = IUTF8,
+     .keys = "a\xe2\x82\xac\x7f\n",
+     .echo = "a\xe2\x82\xac\b \b\r\n",
+     .reads = {"a\n"}},
+    {.what = "without IUTF8, one byte",
+     .keys = "a\xc3\xa9\x7f\n",
+     .echo = "a\xc3\xa9\b \b\r\n",
+     .reads = {"a\xc3\n"}},
+    {.what = "without IUTF8, one byte at a time",
+     .keys = "a\xc3\xa9\x7f\x7f\n",
+     .echo = "a\xc3\xa9\b \b\b \b\r\n",
+     .reads = {"a\n"}},
+    {.what = "IUTF8, a continuation byte at the line start is never erased",
+     .ion = IUTF8,
+     .keys = "\xa9\x7f\n",
+     .echo = "\xa9\r\n",
+     .reads = {"\xa9\n"}},
+    {.what = "IUTF8 with ECHOPRT, the whole character printed",
+     .lon = ECHOPRT,
+     .ion = IUTF8,
+     .keys = "a\xc3\xa9\x7f\x7f"
+             "b\n",
+     .echo = "a\xc3\xa9\\\xc3\xa9"
+             "a/b\r\n",
+     .reads = {"b\n"}},
+};
+
+static const struct ed_case werase_cases[] = {
+    {.what = "the last word",
+     .keys = "hello world\x17\n",
+     .echo = "hello world\b \b\b \b\b \b\b \b\b \b\r\n",
+     .reads = {"hello \n"}},
+    {.what = "spaces, then the word",
+     .keys = "hello world   \x17\n",
+     .echo = "hello world   \b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\r\n",
+     .reads = {"hello \n"}},
+    {.what = "stops at punctuation",
+     .keys = "foo.bar\x17\n",
+     .echo = "foo.bar\b \b\b \b\b \b\r\n",
+     .reads = {"foo.\n"}},
+    {.what = "Latin-1 letters make words",
+     .keys = "ab \xe9t\xe9\x17\n",
+     .echo = "ab \xe9t\xe9\b \b\b \b\b \b\r\n",
+     .reads = {"ab \n"}},
+    {.what = "IUTF8, a word of UTF-8 characters",
+     .ion = IUTF8,
+     .keys = "h\xc3\xa9llo w\xc3\xb6rld\x17\n",
+     .echo = "h\xc3\xa9llo w\xc3\xb6rld\b \b\b \b\b \b\b \b\b \b\r\n",
+     .reads = {"h\xc3\xa9llo \n"}},
+    {.what = "a tab is a separator",
+     .keys = "ab\tcd\x17\x17\n",
+     .echo = "ab\tcd\b \b\b \b\b\b\b\b\b\b\b \b\b \b\r\n",
+     .reads = {"\n"}},
+    {.what = "without ECHOE it still erases on the screen",
+     .loff = ECHOE,
+     .keys = "ab cd\x17\n",
+     .echo = "ab cd\b \b\b \b\r\n",
+     .reads = {"ab \n"}},
+    {.what = "with ECHOPRT",
+     .lon = ECHOPRT,
+     .keys = "ab cd\x17\n",
+     .echo = "ab cd\\dc\r\n",
+     .reads = {"ab \n"}},
+};
+
+static const struct ed_case kill_cases[] = {
+    {.what = "ECHOKE (with ECHOK and ECHOE), erased on the screen",
+     .keys = "junk\x15ok\n",
+     .echo = "junk\b \b\b \b\b \b\b \bok\r\n",
+     .reads = {"ok\n"}},
+    {.what = "ECHOKE over a tab and ^A",
+     .keys = "a\t\x01\x15\n",
+     .echo = "a\t^A\b \b\b \b\b\b\b\b\b\b\b\b \b\r\n",
+     .reads = {"\n"}},
+    {.what = "ECHOKE after a prompt",
+     .prompt = "$ ",
+     .keys = "ab\tc\x15\n",
+     .echo = "ab\tc\b \b\b\b\b\b\b \b\b \b\r\n",
+     .reads = {"\n"}},
+    {.what = "ECHOK without ECHOKE, ^U and a newline",
+     .loff = ECHOKE,
+     .keys = "xy\x15z\n",
+     .echo = "xy^U\r\nz\r\n",
+     .reads = {"z\n"}},
+    {.what = "ECHOKE without ECHOK, just ^U",
+     .loff = ECHOK,
+     .keys = "xy\x15z\n",
+     .echo = "xy^Uz\r\n",
+     .reads = {"z\n"}},
+    {.what = "ECHOK and ECHOKE without ECHOE, ^U and a newline",
+     .loff = ECHOE,
+     .keys = "xy\x15z\n",
+     .echo = "xy^U\r\nz\r\n",
+     .reads = {"z\n"}},
+    {.what = "neither ECHOK, ECHOKE nor ECHOE",
+     .loff = ECHOK | ECHOKE | ECHOE,
+     .keys = "xy\x15z\n",
+     .echo = "xy^Uz\r\n",
+     .reads = {"z\n"}},
+    {.what = "ECHOPRT with ECHOKE",
+     .lon = ECHOPRT,
+     .keys = "xy\x15z\n",
+     .echo = "xy\\yx/z\r\n",
+     .reads = {"z\n"}},
+    {.what = "without ECHO, ECHONL still echoes the newline",
+     .lon = ECHONL,
+     .loff = ECHO,
+     .keys = "ab\x15"
+             "c\n",
+     .echo = "\r\n",
+     .reads = {"c\n"}},
+    {.what = "IUTF8 with ECHOKE, stops at a continuation byte at the line start",
+     .ion = IUTF8,
+     .keys = "\xa9"
+             "ab\x15\n",
+     .echo = "\xa9"
+             "ab\b \b\b \b\r\n",
+     .reads = {"\xa9\n"}},
+};
+
+static const struct ed_case echoprt_cases[] = {
+    {.what = "erased characters between \\ and /",
+     .lon = ECHOPRT,
+     .keys = "abc\x7f\x7f"
+             "d\n",
+     .echo = "abc\\cb/d\r\n",
+     .reads = {"ad\n"}},
+    {.what = "the / comes when the line is empty",
+     .lon = ECHOPRT,
+     .keys = "ab\x7f\x7f\x7f"
+             "c\n",
+     .echo = "ab\\ba/c\r\n",
+     .reads = {"c\n"}},
+    {.what = "a newline leaves the / due",
+     .lon = ECHOPRT,
+     .keys = "abc\x7f\nx\n",
+     .echo = "abc\\c\r\n/x\r\n",
+     .reads = {"ab\n", "x\n"}},
+    {.what = "a control character is printed as ^X",
+     .lon = ECHOPRT,
+     .keys = "a\x01\x7f\n",
+     .echo = "a^A\\^A\r\n",
+     .reads = {"a\n"}},
+    {.what = "EOF leaves the / due",
+     .lon = ECHOPRT,
+     .keys = "abc\x7f\x04x\n",
+     .echo = "abc\\c/x\r\n",
+     .reads = {"ab", "x\n"}},
+    {.what = "^C leaves the / due (NOFLSH)",
+     .lon = ECHOPRT | NOFLSH,
+     .keys = "abc\x7f\x03x\n",
+     .echo = "abc\\c^C/x\r\n",
+     .reads = {"abx\n"}},
+};
+
+static const struct ed_case erase_cases[] = {
+    {.what = "without ECHOE, ^?",
+     .loff = ECHOE,
+     .keys = "ab\x7f\n",
+     .echo = "ab^?\r\n",
+     .reads = {"a\n"}},
+    {.what = "^A takes 2 columns",
+     .keys = "a\x01\x7f\n",
+     .echo = "a^A\b \b\b \b\r\n",
+     .reads = {"a\n"}},
+    {.what = "a raw control character takes none",
+     .loff = ECHOCTL,
+     .keys = "a\x01\x7f\n",
+     .echo = "a\x01\r\n",
+     .reads = {"a\n"}},
+    {.what = "PARMRK doubles 0377, erased one byte at a time",
+     .ion = PARMRK,
+     .keys = "a\xff\x7f\x7f\n",
+     .echo = "a\xff\b \b\b \b\r\n",
+     .reads = {"a\n"}},
+    {.what = "^R then erase works on the copy",
+     .keys = "a\x01\t\x12\x7f\x7f\n",
+     .echo = "a^A\t^R\r\na^A\t\b\b\b\b\b\b \b\b \b\r\n",
+     .reads = {"a\n"}},
+};
+
+static const struct ed_case eof_cases[] = {
+    {.what = "at the line start, read 0, no echo", .keys = "\x04", .echo = "", .reads = {""}},
+    {.what = "after a prompt", .prompt = "$ ", .keys = "\x04", .echo = "", .reads = {""}},
+    {.what = "after erasing the line",
+     .keys = "ab\x7f\x7f\x04",
+     .echo = "ab\b \b\b \b",
+     .reads = {""}},
+    {.what = "twice, two reads of 0", .keys = "\x04\x04", .echo = "", .reads = {"", ""}},
+    {.what = "a changed VEOF", .veof = 1, .keys = "ab\x01", .echo = "ab", .reads = {"ab"}},
+};
+
+static const struct ed_case output_cases[] = {
+    {.what = "ONLCR", .keys = "", .after = "a\nb", .echo = "a\r\nb"},
+    {.what = "OCRNL", .oon = OCRNL, .ooff = ONLCR, .keys = "", .after = "a\rb", .echo = "a\nb"},
+    {.what = "ONOCR, no CR at column 0",
+     .oon = ONOCR,
+     .ooff = ONLCR,
+     .keys = "",
+     .after = "\rx\r\r",
+     .echo = "x\r"},
+    {.what = "ONLRET, a newline goes to column 0",
+     .oon = ONLRET | XTABS,
+     .ooff = ONLCR,
+     .keys = "",
+     .after = "ab\n\t",
+     .echo = "ab\n        "},
+    {.what = "without ONLRET a newline keeps the column",
+     .oon = XTABS,
+     .ooff = ONLCR,
+     .keys = "",
+     .after = "ab\n\t",
+     .echo = "ab\n      "},
+    {.what = "OCRNL with ONLRET goes to column 0",
+     .oon = OCRNL | ONLRET | XTABS,
+     .ooff = ONLCR,
+     .keys = "",
+     .after = "ab\r\t",
+     .echo = "ab\n        "},
+    {.what = "XTABS",
+     .oon = XTABS,
+     .keys = "",
+     .after = "ab\tc\t\t",
+     .echo = "ab      c               "},
+    {.what = "OLCUC, ISO 8859-1 too",
+     .oon = OLCUC,
+     .keys = "",
+     .after = "Hi\xe9z\n",
+     .echo = "HI\xc9Z\r\n"},
+    {.what = "IUTF8, a character takes 1 column",
+     .ion = IUTF8,
+     .oon = XTABS,
+     .keys = "",
+     .after = "\xc3\xa9\t",
+     .echo = "\xc3\xa9       "},
+    {.what = "echo of CR through ICRNL, OCRNL",
+     .oon = OCRNL,
+     .ooff = ONLCR,
+     .keys = "ab\r",
+     .echo = "ab\n",
+     .reads = {"ab\n"}},
+    {.what = "OLCUC applies to echo",
+     .oon = OLCUC,
+     .keys = "ab\n",
+     .echo = "AB\r\n",
+     .reads = {"ab\n"}},
+    {.what = "XTABS echo after a prompt",
+     .oon = XTABS,
+     .prompt = "$ ",
+     .keys = "\tx\n",
+     .echo = "      x\r\n",
+     .reads = {"\tx\n"}},
+    {.what = "raw mode, NL echoes as ^J, CR via ICRNL as a newline",
+     .loff = ICANON,
+     .keys = "\n\r",
+     .echo = "^J\r\n",
+     .reads = {"\n\n"}},
+    {.what = "raw mode, CR without ICRNL is ^M, ONOCR does not apply to echo",
+     .loff = ICANON,
+     .ioff = ICRNL,
+     .oon = ONOCR,
+     .keys = "\rx\r",
+     .echo = "^Mx^M",
+     .reads = {"\rx\r"}},
+};
+
+static void test_editing(void)
+{
+    RUN_ED_CASES("erase over a tab", tab_cases);
+    RUN_ED_CASES("erase, UTF-8", utf8_cases);
+    RUN_ED_CASES("word erase", werase_cases);
+    RUN_ED_CASES("kill", kill_cases);
+    RUN_ED_CASES("ECHOPRT", echoprt_cases);
+    RUN_ED_CASES("erase", erase_cases);
+    RUN_ED_CASES("EOF", eof_cases);
+    RUN_ED_CASES("output", output_cases);
+}
+
 static void test_vmin_vtime(void)
 {
     int m, s;
@@ -770,13 +1226,13 @@ static void child_isig(void *arg)
 }
 
 /* A background group member does op on the terminal. */
-enum bg_op { BG_READ, BG_READ_IGN, BG_WRITE, BG_WRITE_TOSTOP, BG_SETPGRP };
+enum bg_op { BG_READ, BG_READ_IGN, BG_WRITE, BG_WRITE_TOSTOP, BG_WRITE_TOSTOP_IGN, BG_SETPGRP };
 
 static void child_background(void *arg)
 {
     enum bg_op op = *(enum bg_op *)arg;
     int fd = new_session_on(slave_name);
-    if (op == BG_WRITE_TOSTOP) {
+    if (op == BG_WRITE_TOSTOP || op == BG_WRITE_TOSTOP_IGN) {
         set_lflag(fd, TOSTOP, 0);
     }
     pid_t b = fork();
@@ -784,6 +1240,9 @@ static void child_background(void *arg)
         setpgid(0, 0); /* not the foreground group */
         if (op == BG_READ_IGN) {
             signal(SIGTTIN, SIG_IGN);
+        }
+        if (op == BG_WRITE_TOSTOP_IGN) {
+            signal(SIGTTOU, SIG_IGN);
         }
         char c;
         ssize_t r;
@@ -794,6 +1253,7 @@ static void child_background(void *arg)
             _exit(r < 0 && errno == EIO ? 40 : 41);
         case BG_WRITE:
         case BG_WRITE_TOSTOP:
+        case BG_WRITE_TOSTOP_IGN:
             r = write(fd, "bg", 2);
             _exit(r == 2 ? 40 : 41);
         case BG_SETPGRP:
@@ -823,6 +1283,45 @@ static void child_background(void *arg)
     if (!want_stop && (!WIFEXITED(st) || WEXITSTATUS(st) != 40)) {
         child_fail("want the call to %s, got %s", op == BG_READ_IGN ? "fail with EIO" : "succeed",
                    wstatus_str(st));
+    }
+}
+
+/* A background group whose parent has gone (orphaned: no one could
+ * continue it) is not stopped: what would stop it fails instead. */
+static void child_orphaned(void *arg)
+{
+    (void)arg;
+    int fd = new_session_on(slave_name);
+    set_lflag(fd, TOSTOP, 0);
+    int p[2];
+    if (pipe(p) != 0) {
+        child_fail("pipe");
+    }
+    pid_t b = fork();
+    if (b == 0) {
+        pid_t c = fork();
+        if (c == 0) {
+            pid_t parent = getppid();
+            setpgid(0, 0);
+            for (int i = 0; i < 2000 && getppid() == parent; i++) {
+                sleep_ms(1); /* until b has exited */
+            }
+            char got[4] = "???", ch;
+            got[0] = read(fd, &ch, 1) < 0 && errno == EIO ? 'r' : 'x';
+            got[1] = write(fd, "o", 1) < 0 && errno == EIO ? 'w' : 'x';
+            got[2] = tcsetpgrp(fd, getpgrp()) < 0 && errno == ENOTTY ? 'p' : 'x';
+            if (write(p[1], got, 3) != 3) {
+                _exit(9);
+            }
+            _exit(0);
+        }
+        _exit(0);
+    }
+    close(p[1]);
+    waitpid(b, NULL, 0);
+    char got[4] = {0};
+    if (read(p[0], got, 3) != 3 || strcmp(got, "rwp") != 0) {
+        child_fail("read/write/tcsetpgrp gave \"%s\", want \"rwp\" (x: wrong result)", got);
     }
 }
 
@@ -893,12 +1392,17 @@ static void test_sessions(void)
     in_child(child_isig, (void *)&tiocsig, "TIOCSIG on the master signals the foreground");
     drain(m, buf, sizeof buf);
 
-    static enum bg_op ops[] = {BG_READ, BG_READ_IGN, BG_WRITE, BG_WRITE_TOSTOP, BG_SETPGRP};
+    static enum bg_op ops[] = {BG_READ,         BG_READ_IGN,         BG_WRITE,
+                               BG_WRITE_TOSTOP, BG_WRITE_TOSTOP_IGN, BG_SETPGRP};
     in_child(child_background, &ops[0], "job control, background read stops with SIGTTIN");
     in_child(child_background, &ops[1], "job control, background read with SIGTTIN ignored, EIO");
     in_child(child_background, &ops[2], "job control, background write without TOSTOP works");
     in_child(child_background, &ops[3], "job control, background write with TOSTOP, SIGTTOU");
-    in_child(child_background, &ops[4], "job control, background tcsetpgrp stops with SIGTTOU");
+    in_child(child_background, &ops[4],
+             "job control, background write with TOSTOP and SIGTTOU ignored works");
+    in_child(child_background, &ops[5], "job control, background tcsetpgrp stops with SIGTTOU");
+    in_child(child_orphaned, NULL,
+             "job control, orphaned background group, read and TOSTOP write EIO, tcsetpgrp ENOTTY");
     drain(m, buf, sizeof buf);
     close(s);
     close(m);
@@ -1240,6 +1744,7 @@ int main(void)
     test_defaults();
     test_canonical();
     test_processing();
+    test_editing();
     test_vmin_vtime();
     test_sessions();
     test_hangup();
