@@ -2,9 +2,9 @@
 /* Initramfs cpio parser: "newc" (070701) and "crc" (070702) archives,
  * possibly several concatenated with NUL padding, as Linux accepts them.
  * Portable: also built into the host unit tests. */
+#include <abi/errno.h>
 #include <fs/cpio.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/string.h>
 
 /* The 8-digit hex fields after the 6-byte magic, in header order. */

@@ -12,11 +12,11 @@
  * Compressed archives are refused: GRUB's module2 gunzips gzip modules
  * itself, so a gzip magic here means the module was loaded with
  * --nounzip; other compressors are not supported. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <fs/cpio.h>
 #include <fs/initramfs.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>

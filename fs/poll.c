@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* poll, ppoll, select and pselect6 over the readiness reported by each
  * file's poll op (see include/kernel/poll.h for how sleepers are woken). */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/poll.h>
 #include <kernel/sched.h>
@@ -11,6 +11,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/timespec.h>
 
 #define POLL_MAX_FDS 4096
 #define FD_SETSIZE 1024
@@ -159,7 +160,7 @@ static long do_poll(uptr_t ufds, u64 n, u64 deadline)
 
 static u64 deadline_after(u64 ns)
 {
-    return clock_monotonic_ns() + ns;
+    return time_add_sat(clock_monotonic_ns(), ns);
 }
 
 SYSCALL_DEFINE3(poll, uptr_t, fds, u64, nfds, int, timeout_ms)
@@ -168,24 +169,18 @@ SYSCALL_DEFINE3(poll, uptr_t, fds, u64, nfds, int, timeout_ms)
     return do_poll(fds, nfds, deadline);
 }
 
-struct timespec_k {
-    s64 sec, nsec;
-};
-
 static int read_timeout(uptr_t uts, u64 *deadline)
 {
     if (uptr_is_null(uts)) {
         *deadline = NO_TIMEOUT;
         return 0;
     }
-    struct timespec_k ts;
-    if (copy_from_user(&ts, uts, sizeof(ts)) < 0) {
-        return -EFAULT;
+    u64 ns;
+    int r = timespec_get_user(uts, &ns);
+    if (r < 0) {
+        return r;
     }
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
-        return -EINVAL;
-    }
-    *deadline = deadline_after((u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec);
+    *deadline = deadline_after(ns);
     return 0;
 }
 
@@ -196,9 +191,7 @@ static void write_time_left(uptr_t uts, u64 deadline)
         return;
     }
     u64 now = clock_monotonic_ns();
-    u64 left = deadline > now ? deadline - now : 0;
-    struct timespec_k ts = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)};
-    copy_to_user(uts, &ts, sizeof(ts));
+    timespec_put_user(uts, deadline > now ? deadline - now : 0);
 }
 
 SYSCALL_DEFINE5(ppoll, uptr_t, fds, u64, nfds, uptr_t, tsp, uptr_t, sigmask, u64, sigsetsize)
@@ -299,29 +292,28 @@ static long do_select(int nfds, uptr_t in, uptr_t out, uptr_t ex, u64 deadline)
     return r;
 }
 
-struct timeval_k {
-    s64 sec, usec;
-};
-
 SYSCALL_DEFINE5(select, int, nfds, uptr_t, in, uptr_t, out, uptr_t, ex, uptr_t, utv)
 {
     u64 deadline = NO_TIMEOUT;
     if (!uptr_is_null(utv)) {
-        struct timeval_k tv;
+        struct linux_timeval tv;
         if (copy_from_user(&tv, utv, sizeof(tv)) < 0) {
             return -EFAULT;
         }
-        if (tv.sec < 0 || tv.usec < 0) {
+        if (tv.tv_sec < 0 || tv.tv_usec < 0) {
             return -EINVAL;
         }
         /* Like Linux, whole seconds in tv_usec are carried over. */
-        deadline = deadline_after((u64)tv.sec * NSEC_PER_SEC + (u64)tv.usec * 1000);
+        struct linux_timeval whole = {tv.tv_sec, tv.tv_usec % 1000000};
+        u64 ns;
+        timeval_to_ns(&whole, &ns);
+        deadline = deadline_after(time_add_sat(ns, (u64)(tv.tv_usec / 1000000) * NSEC_PER_SEC));
     }
     long r = do_select(nfds, in, out, ex, deadline);
     if (!uptr_is_null(utv)) {
         u64 now = clock_monotonic_ns();
         u64 left = deadline > now ? deadline - now : 0;
-        struct timeval_k tv = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC / 1000)};
+        struct linux_timeval tv = ns_to_timeval(left);
         copy_to_user(utv, &tv, sizeof(tv));
     }
     return r;

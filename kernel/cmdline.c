@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Kernel command line: splitting and boot options. */
+#include <abi/errno.h>
 #include <kernel/cmdline.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* kmain: brings the machine up in order, then hands over to threads. */
+#include <abi/fcntl.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/memlayout.h>
@@ -10,7 +11,6 @@
 #include <drivers/pci.h>
 #include <drivers/serial.h>
 #include <drivers/virtio_dev.h>
-#include <fs/fcntl.h>
 #include <fs/initramfs.h>
 #include <fs/procfs.h>
 #include <fs/sysfs.h>

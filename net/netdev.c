@@ -3,8 +3,8 @@
  * receive dispatch, transmit with optional waiting, the counters, and their
  * export as /proc/net/dev and the "net" metrics provider. Portable: the
  * host test links it with fake locks and wait queues. */
+#include <abi/errno.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/metrics.h>
 #include <kernel/printk.h>

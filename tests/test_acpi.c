@@ -2,9 +2,9 @@
 /* Host tests for the ACPI table parser (arch/x86_64/acpi.c). Tables are built
  * in a fake physical memory; map() hands out exactly-sized heap copies so
  * ASan catches any read past what the parser asked to map. */
+#include <abi/errno.h>
 #include <arch/x86_64/acpi.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <string.h>
 
 #include "harness.h"

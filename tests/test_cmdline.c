@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Command line splitting, boot options and log level names. */
+#include <abi/errno.h>
 #include <kernel/cmdline.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 
 #include <string.h>

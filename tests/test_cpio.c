@@ -2,9 +2,9 @@
 /* cpio newc/crc parser: archives built in memory, archives made by the
  * host's cpio(1), malformed input at exact offsets, and a mutation fuzz. */
 #define _GNU_SOURCE
+#include <abi/errno.h>
 #include <fs/cpio.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -4,9 +4,9 @@
  * them), a crafted file for every malformed case in elf.c's table, and a
  * mutation fuzz over exact-size buffers. */
 #define _GNU_SOURCE
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 
 #include <stdint.h>

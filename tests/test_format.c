@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* kvsnprintf/ksnprintf against the host's snprintf, and kparse_u64. */
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/format.h>
 
 #include <limits.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The log ring buffer against a model string of everything ever written. */
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/logbuf.h>
 
 #include <string.h>

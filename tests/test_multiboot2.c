@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* mb2_parse on synthetic Multiboot2 boot information. */
+#include <abi/errno.h>
 #include <arch/x86_64/multiboot2.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 
 #include <string.h>
 

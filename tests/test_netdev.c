@@ -4,8 +4,8 @@
  * (Linux's layout) and the "net" metrics families. Wait queues are faked:
  * schedule_timeout() runs a hook standing in for the driver's completion
  * thread. */
+#include <abi/errno.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/metrics.h>
 #include <kernel/wait.h>
 #include <net/netdev.h>

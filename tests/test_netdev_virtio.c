@@ -5,10 +5,10 @@
  * lengths, transmit padding, the transmit pool running dry and refilling,
  * link changes and a device that breaks its ring. The simulated device
  * reads chains through the descriptor table, as a real one would. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/virtio_dev.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/metrics.h>
 #include <net/netdev.h>
 #include <stdarg.h>

@@ -2,9 +2,9 @@
 /* drivers/pci/pci_enum.c and pci_proc.c against a simulated bus: function
  * discovery (multifunction, missing functions, bridges, bridge loops), BAR
  * sizing, capability walks, config accessors and the /proc line. */
+#include <abi/errno.h>
 #include <drivers/pci.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 
 #include <stdlib.h>

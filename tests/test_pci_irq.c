@@ -2,12 +2,12 @@
 /* arch/x86_64/irq.c (shared IOAPIC lines, the vector allocator,
  * /proc/interrupts) and drivers/pci/pci_irq.c (MSI-X table programming,
  * INTx routing) with the IOAPIC, vector table and LAPIC faked. */
+#include <abi/errno.h>
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/trap.h>
 #include <drivers/pci.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * the limit) on the host kernel and compare the argv its interpreter
  * receives with shebang_parse's result. */
 #define _GNU_SOURCE
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 
 #include <errno.h>

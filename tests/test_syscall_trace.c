@@ -4,7 +4,7 @@
  * (tests/fakes/uaccess_fake_trace.c). */
 #include "harness.h"
 
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/syscall.h>
 #include <stdint.h>
 #include <string.h>

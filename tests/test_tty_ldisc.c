@@ -6,8 +6,8 @@
  * through a pty (same settings on the slave, the keys written to the
  * master, the echo read back from it and the lines read from the slave);
  * userland/tests/t_tty.c runs many of them on both kernels. */
+#include <abi/errno.h>
 #include <drivers/tty.h>
-#include <kernel/errno.h>
 #include <kernel/signal.h>
 #include <string.h>
 

@@ -4,8 +4,8 @@
  * string length, E2BIG limits (checked against the host kernel's execve),
  * and the auxv order against the host's /proc/self/auxv. */
 #define _GNU_SOURCE
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 
 #include <errno.h>

@@ -2,6 +2,7 @@
 /* VFS + tmpfs through the syscalls: open and its errnos, read/write,
  * path walking (., .., symlinks, ELOOP, trailing slashes, *at dirfds,
  * name limits, bad pointers), getdents64, getcwd/chdir. */
+#include <abi/uio.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
 #include <kernel/kmalloc.h>

@@ -153,10 +153,10 @@ static void test_emfile(void)
     CHECK_EQ(last, FD_MAX - 1);
     CHECK_EQ(t_open("/dupf", O_RDONLY, 0), -EMFILE);
     /* The limit follows RLIMIT_NOFILE when it is lower. */
-    proc->rlimits[7].cur = 64;
+    proc->rlimits[7].rlim_cur = 64;
     CHECK_EQ(SYS(fcntl, (u64)first, F_DUPFD, 64), -EINVAL);
     CHECK_EQ(SYS(dup2, (u64)first, 64), -EBADF);
-    proc->rlimits[7].cur = 0;
+    proc->rlimits[7].rlim_cur = 0;
     CHECK_EQ(SYS(close_range, 0, ~0u, 0), 0);
 }
 

@@ -4,8 +4,8 @@
  * negotiation on both transports, queue setup and its failures, completions
  * through the used ring, a device that breaks the ring, and that a failed
  * device stays failed (-EIO, no crash). */
+#include <abi/errno.h>
 #include <drivers/virtio_dev.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * simulated configuration space, well-formed (QEMU's layout) and broken
  * (missing or too small BARs, missing regions, short capabilities, a
  * looping list). */
+#include <abi/errno.h>
 #include <drivers/pci.h>
-#include <kernel/errno.h>
 #include <string.h>
 
 #include "../drivers/virtio/virtio_pci_internal.h"

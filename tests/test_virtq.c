@@ -2,9 +2,9 @@
 /* drivers/virtio/virtq.c: layout, descriptor free list, publishing, kicks,
  * reaping, device-error handling, the invariant checker, and a randomized
  * simulation against a model device (tests/fakes/virtq_sim.c). */
+#include <abi/errno.h>
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 
 #include <stdint.h>
 #include <string.h>

@@ -7,9 +7,9 @@
  * and, with every debug check off, by the always-on allocation guard before
  * an in-flight descriptor is overwritten. The simulated device's own checks
  * are shown to work by a driver that scribbles on an in-flight descriptor. */
+#include <abi/errno.h>
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 
 #include <string.h>
 

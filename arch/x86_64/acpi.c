@@ -2,9 +2,9 @@
 /* ACPI static table parser. Every table read goes through the caller's map
  * callback and is length- and checksum-checked before use; a bad table is
  * recorded in info->skipped and ignored. */
+#include <abi/errno.h>
 #include <arch/x86_64/acpi.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/string.h>
 #include <kernel/types.h>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* IOAPIC: routes global system interrupts (GSIs) to vectors. ISA IRQs are
  * translated through the ACPI interrupt source overrides. */
+#include <abi/errno.h>
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/io.h>
 #include <arch/x86_64/paging.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 
 #define IOREGSEL 0x00

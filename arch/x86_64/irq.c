@@ -5,12 +5,12 @@
  * IOAPIC input n always arrives on vector VEC_IRQ_BASE + n. A shared line
  * has a chain of actions run by line_dispatch; an ISA IRQ and an allocated
  * vector have one handler set directly in the vector table (traps.c). */
+#include <abi/errno.h>
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/platform.h>
 #include <arch/x86_64/trap.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>

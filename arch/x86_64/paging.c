@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/paging.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>

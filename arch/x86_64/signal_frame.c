@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Signal handler frames in the Linux x86_64 layout (struct rt_sigframe),
  * and rt_sigreturn, which restores every register from one. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>

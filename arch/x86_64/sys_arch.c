@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* arch_prctl: the FS and GS bases of the calling thread. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 

@@ -3,11 +3,11 @@
  * the exception-fixup table (user-copy helpers); otherwise they are dumped
  * with registers and a backtrace, and either end the current thread (if it
  * asked for that with THREAD_FAULT_EXITS) or panic. */
+#include <abi/errno.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/log.h>
 #include <kernel/proc.h>
 #include <kernel/timekeeping.h>

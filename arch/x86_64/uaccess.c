@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Range checks in front of the copy routines of uaccess.S. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 
 /* Set by cpu_init when SMAP is enabled: stac/clac are only valid then. */
 bool uaccess_smap;

@@ -2,11 +2,11 @@
 /* The file ops of /dev/vdX: direct I/O at byte offsets (read-modify-write
  * of partial blocks), lseek against the capacity, fsync and the BLK*
  * ioctls. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <drivers/block.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/iobuf.h>
 
 #include "block_internal.h"

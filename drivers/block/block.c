@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Block layer: the disk registry, synchronous sector I/O through bounce
  * buffers, and /proc/partitions and /proc/diskstats. */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/block.h>
 #include <fs/chrdev.h>
 #include <fs/pseudo.h>
-#include <fs/stat.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>

@@ -2,11 +2,11 @@
 /* virtio-blk: one request queue; each request is a chain of a header
  * (device-readable), the data (device-writable for reads) split at the
  * device's segment size, and a status byte (device-writable). */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/block.h>
 #include <drivers/virtio_dev.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/list.h>
 #include <kernel/printk.h>

@@ -13,9 +13,9 @@
  * page plus the offset. Receive buffers are posted once and re-posted as
  * soon as their frame is delivered; transmit buffers come from a free list
  * sized so that a free buffer always finds two free descriptors. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/virtio_dev.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The PCI device list: boot-time enumeration, lookup, claiming, enabling
  * and mapping BARs, and /proc/bus/pci/devices. */
+#include <abi/errno.h>
 #include <arch/x86_64/paging.h>
 #include <drivers/pci.h>
 #include <fs/pseudo.h>
 #include <kernel/cmdline.h>
-#include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>

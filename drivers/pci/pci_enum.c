@@ -2,8 +2,8 @@
 /* PCI bus walk, BAR sizing and capabilities. Portable: configuration space
  * is reached only through struct pci_config_ops (see include/drivers/pci.h),
  * so the host tests run this file against a simulated bus. */
+#include <abi/errno.h>
 #include <drivers/pci.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/string.h>
 

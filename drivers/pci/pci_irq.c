@@ -11,12 +11,12 @@
  * line value), which reaches the IOAPIC input of that number, so the same
  * rule works there (tested: pci-q35-intx); _PRT would give GSIs 16-23.
  * MSI-X is the normal path on both. */
+#include <abi/errno.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/io.h>
 #include <arch/x86_64/platform.h>
 #include <arch/x86_64/trap.h>
 #include <drivers/pci.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/printk.h>
 

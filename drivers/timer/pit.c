@@ -2,11 +2,11 @@
 /* 8254 PIT, used only to calibrate the TSC and the LAPIC timer: channel 2
  * counts down once with its gate on, and its output bit (port 0x61 bit 5)
  * rises when it reaches zero. */
+#include <abi/errno.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/io.h>
 #include <drivers/timer.h>
-#include <kernel/errno.h>
 
 #define PIT_HZ 1193182u
 #define PIT_CH2 0x42

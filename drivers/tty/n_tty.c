@@ -15,8 +15,8 @@
  * (the TTY core holds tty->lock); output, signals and flushes go through
  * struct n_tty_ops. Echo is written to the device at once, and dropped
  * when the device has no room for it. */
+#include <abi/errno.h>
 #include <drivers/tty.h>
-#include <kernel/errno.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
 

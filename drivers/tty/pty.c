@@ -17,14 +17,14 @@
  *
  * Locking: ptys[] under pty_lock; everything else under the slave's
  * tty->lock (the master has no lock of its own). */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <arch/x86_64/uaccess.h>
 #include <drivers/tty.h>
 #include <fs/chrdev.h>
-#include <fs/fcntl.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/iobuf.h>
 #include <kernel/kmalloc.h>

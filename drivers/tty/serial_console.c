@@ -4,12 +4,12 @@
  * hung up) and /dev/tty (5,0: the caller's controlling tty, whichever it
  * is). The UART's interrupt hands received bytes to the line discipline;
  * when it is full they wait in the UART's ring until a read makes room. */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <drivers/serial.h>
 #include <drivers/tty.h>
 #include <fs/chrdev.h>
-#include <fs/fcntl.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 
 static struct tty console_tty;
 

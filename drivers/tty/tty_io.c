@@ -4,11 +4,11 @@
  * hangup. The line discipline (n_tty.c) does the character work under
  * tty->lock; this file does the sleeping, the user copies and the
  * signals. */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <drivers/tty.h>
-#include <fs/fcntl.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/iobuf.h>
 #include <kernel/kmalloc.h>
 #include <kernel/poll.h>

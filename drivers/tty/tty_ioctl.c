@@ -2,10 +2,10 @@
 /* Terminal ioctls: dispatch, termios (TCGETS/TCSETS* and the termios2
  * forms), window size, flushing, flow control, queue sizes. Job-control
  * ioctls are in tty_jobctrl.c. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <drivers/tty.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>

@@ -32,11 +32,11 @@
  * the rest go ahead; if its group is orphaned (no one could continue it)
  * the call fails with EIO. These rules are pinned on Linux and Kiln by
  * userland/tests/t_tty.c (its job-control cases). */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <drivers/tty.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/process.h>
 #include <kernel/signal.h>

@@ -12,9 +12,9 @@
  * burst costs one interrupt instead of one each. With
  * VIRTIO_RING_F_EVENT_IDX (negotiated when the driver asks for it) the
  * suppression is exact (used_event) and kicks honour avail_event. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/virtio_dev.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/kmalloc.h>

@@ -5,9 +5,9 @@
  * INTx through the ISR register) and offers each device to its driver. */
 #include "virtio_pci_internal.h"
 
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/io.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/kmalloc.h>

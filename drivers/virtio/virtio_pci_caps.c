@@ -5,7 +5,7 @@
  * so tests/test_virtio_pci_caps.c feeds it broken capability lists. */
 #include "virtio_pci_internal.h"
 
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/format.h>
 #include <kernel/string.h>
 

@@ -6,8 +6,8 @@
  * is handed over as one page number; its size is the device's. */
 #include "virtio_pci_internal.h"
 
+#include <abi/errno.h>
 #include <arch/x86_64/io.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 
 #define LEG_HOST_FEATURES 0x00

@@ -6,7 +6,7 @@
  * device update is retried. */
 #include "virtio_pci_internal.h"
 
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/printk.h>
 
 /* Common configuration layout. */

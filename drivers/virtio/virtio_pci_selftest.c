@@ -7,8 +7,8 @@
  * such device. */
 #include "virtio_pci_internal.h"
 
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>
 #include <kernel/selftest.h>

@@ -36,9 +36,9 @@
  * adds q->device_fence where the platform says the CPU fence is not
  * enough (the virtio core sets it; under TCG it is an I/O port read, which
  * QEMU performs under a lock: a real host fence). */
+#include <abi/errno.h>
 #include <drivers/virtio.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/string.h>
 
 #define virtq_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)

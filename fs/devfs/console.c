@@ -2,9 +2,9 @@
 /* The terminal devices of /dev: ttyS0, tty and console on the serial
  * console, and ptmx with the pty slaves and devpts. The TTY layer
  * (drivers/tty, include/drivers/tty.h) implements them. */
+#include <abi/errno.h>
 #include <drivers/tty.h>
 #include <fs/devfs.h>
-#include <kernel/errno.h>
 
 int devfs_console_init(void)
 {

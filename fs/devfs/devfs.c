@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* devtmpfs: a tmpfs filled with a node per registered character or block
  * device when mounted (see include/fs/devfs.h). */
+#include <abi/errno.h>
 #include <fs/chrdev.h>
 #include <fs/devfs.h>
 #include <fs/tmpfs.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 

@@ -3,10 +3,10 @@
  * over log_read. A /dev/kmsg reader keeps its own position and each read
  * returns the next chunk of log text (not one record per read, unlike
  * Linux); a write is logged as a message, with an optional "<N>" level. */
+#include <abi/errno.h>
 #include <fs/chrdev.h>
 #include <fs/devfs.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/ktimer.h>
 #include <kernel/log.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The memory devices: null, zero, full, random, urandom. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <fs/chrdev.h>
 #include <fs/devfs.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/page_alloc.h>
 #include <kernel/random.h>
 #include <kernel/string.h>

@@ -5,13 +5,12 @@
  * when its master is opened and goes when the master closes. Mode and
  * owner changes (chmod, chown of /dev/pts/N) are kept with the pty. Every
  * mount shows the same ptys. */
+#include <abi/errno.h>
 #include <drivers/tty.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/string.h>
 
-#define DEVPTS_SUPER_MAGIC 0x1cd1
 #define PTMX_INO 2
 #define FIRST_PTS_INO 3
 #define PTMX_POS 2

@@ -5,14 +5,14 @@
  * The ring has one reader and one writer at a time: the writer only
  * advances head, the reader only tail, and each copies outside any
  * spinlock (user memory may fault). */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <arch/x86_64/cpu.h>
 #include <fs/chrdev.h>
-#include <fs/fcntl.h>
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
-#include <fs/stat.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/poll.h>

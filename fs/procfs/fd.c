@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* /proc/<pid>/fd/N magic links and /proc/<pid>/fdinfo/N files. */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <fs/chrdev.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 
 #include "procfs_internal.h"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The top-level files of /proc and /proc/sys (formats of Linux 6.1; see
  * proc(5)). */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/trap.h>
-#include <fs/stat.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kernel.h>
 #include <kernel/kmalloc.h>

@@ -2,9 +2,9 @@
 /* Per-process directories: /proc/<pid>, its task/ (one directory per
  * thread: Kiln processes have one, with tid == pid), fd/ (a magic link per
  * open descriptor) and fdinfo/ (a file per descriptor). */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>

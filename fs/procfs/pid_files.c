@@ -2,11 +2,11 @@
 /* The files of /proc/<pid>/ (formats of Linux 6.1, fs/proc/array.c and
  * fs/proc/base.c; see proc(5)). Fields Kiln does not track show what
  * Linux shows for a process that never used the feature (mostly 0). */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <arch/x86_64/memlayout.h>
 #include <drivers/tty.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
@@ -20,9 +20,6 @@
 
 #define USER_HZ 100
 #define PAGE_KB 4
-#define RLIM_INFINITY (~0ull)
-#define RLIMIT_RSS 5
-#define RLIMIT_SIGPENDING 11
 #define PF_RANDOMIZE 0x00400000 /* what Linux shows for every user process */
 #define PF_EXITING 0x00000004
 #define CAP_FULL 0x000001ffffffffffull /* CAP_LAST_CAP 40 (Linux 6.1) */
@@ -168,7 +165,7 @@ static void show_pid_stat(struct seq_buf *sb, struct process *p, const struct pr
      * kstkeip */
     vals[0] = u.size;
     vals[1] = mm ? mm->rss_pages : 0;
-    vals[2] = p->rlimits[RLIMIT_RSS].cur;
+    vals[2] = p->rlimits[RLIMIT_RSS].rlim_cur;
     seq_buf_printf(sb, "%llu %llu %llu %llu %llu %llu 0 0 ", vals[0], vals[1], vals[2],
                    (unsigned long long)(mm ? u.start_code : 0),
                    (unsigned long long)(mm ? u.end_code : 0),
@@ -274,7 +271,7 @@ static void show_pid_status(struct seq_buf *sb, struct process *p, const struct 
     /* Pending standard signals plus queued real-time instances. */
     seq_buf_printf(sb, "SigQ:\t%d/%llu\n",
                    popcount64(p->sig.pending & 0x7fffffffull) + (int)p->sig.queued,
-                   (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].cur);
+                   (unsigned long long)p->rlimits[RLIMIT_SIGPENDING].rlim_cur);
     seq_buf_printf(sb, "SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)p->sig.pending,
                    (unsigned long long)0);
     seq_buf_printf(sb, "SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n",
@@ -509,7 +506,7 @@ static void show_pid_mountinfo(struct seq_buf *sb, struct process *p, const stru
 
 static const struct {
     const char *name, *unit;
-} limit_names[RLIMIT_COUNT] = {
+} limit_names[RLIM_NLIMITS] = {
     {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
     {"Max data size", "bytes"},      {"Max stack size", "bytes"},
     {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
@@ -535,10 +532,10 @@ static void show_pid_limits(struct seq_buf *sb, struct process *p, const struct 
 {
     (void)pi;
     seq_buf_printf(sb, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
-    for (int i = 0; i < RLIMIT_COUNT; i++) {
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
         seq_buf_printf(sb, "%-25s ", limit_names[i].name);
-        show_limit(sb, p->rlimits[i].cur, " ");
-        show_limit(sb, p->rlimits[i].max, " ");
+        show_limit(sb, p->rlimits[i].rlim_cur, " ");
+        show_limit(sb, p->rlimits[i].rlim_max, " ");
         if (limit_names[i].unit) {
             seq_buf_printf(sb, "%-10s", limit_names[i].unit);
         }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The procfs filesystem: superblock, inodes, generated files, symlinks,
  * and the root and static directories. */
-#include <fs/stat.h>
-#include <kernel/errno.h>
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>

@@ -25,7 +25,6 @@
 #include <kernel/compiler.h>
 #include <kernel/process.h>
 
-#define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
 
 /* Generated text goes into a struct seq_buf (fs/pseudo.h); an allocation
@@ -134,9 +133,6 @@ const struct proc_entry *proc_table_find(const struct proc_table *t, const char 
                                          bool in_task, size_t *index);
 bool proc_parse_num(const char *name, size_t len, int *out);
 
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
 /* readdir positions of generated entries: base + key + 1 next */
 #define PROC_DYN_POS 0x10000
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* sysfs: the devices found at boot, in the Linux layout (see
  * include/fs/sysfs.h). */
+#include <abi/errno.h>
 #include <drivers/block.h>
 #include <drivers/pci.h>
 #include <fs/pseudo.h>
 #include <fs/sysfs.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <net/netdev.h>
 

@@ -3,8 +3,8 @@
  * truncation and mmap pages. All under the VFS lock. Invariant: bytes of
  * a held frame beyond i_size are zero whenever the file grows over them
  * (frames are zeroed when allocated, tails when truncating or growing). */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/page_alloc.h>
 #include <kernel/process.h>
 #include <kernel/string.h>

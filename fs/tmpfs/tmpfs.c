@@ -2,8 +2,8 @@
 /* tmpfs: superblock and namespace operations. The VFS has checked
  * permissions and Linux's error cases; these ops only do the work:
  * inodes, link counts, timestamps, directory sizes and dentry links. */
+#include <abi/errno.h>
 #include <fs/tmpfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/string.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Changing attributes: chmod, chown, truncate, utimensat and the access
  * checks (access, faccessat, faccessat2), fallocate. */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>

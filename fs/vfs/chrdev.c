@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Character device registry and anonymous files. */
+#include <abi/errno.h>
 #include <fs/chrdev.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 
 #include "vfs_internal.h"

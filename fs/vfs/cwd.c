@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The working directory and root: chdir, fchdir, getcwd, chroot, umask. */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

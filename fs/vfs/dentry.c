@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The dentry tree: names, parents, children, mount links. */
+#include <abi/errno.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/string.h>
 

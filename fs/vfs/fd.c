@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Descriptor-level syscalls: dup, dup2, dup3, fcntl, ioctl, fsync,
  * fdatasync, sync, syncfs, flock, fadvise64. */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* File descriptor tables. Slot changes happen under the table's spinlock;
  * files are released (file_put) only after it is dropped. */
+#include <abi/errno.h>
 #include <fs/chrdev.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/string.h>
@@ -12,7 +12,6 @@
 #include "vfs_internal.h"
 
 #define FD_INITIAL 64
-#define RLIMIT_NOFILE_INDEX 7
 
 static struct fd_table *cur_files(void)
 {
@@ -23,7 +22,7 @@ static struct fd_table *cur_files(void)
 int fd_limit(void)
 {
     struct process *p = current_process();
-    u64 cur = p ? p->rlimits[RLIMIT_NOFILE_INDEX].cur : FD_MAX;
+    u64 cur = p ? p->rlimits[RLIMIT_NOFILE].rlim_cur : FD_MAX;
 
     /* 0 means the limit was never set up. */
     if (cur == 0 || cur > FD_MAX) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Open files: allocation, references, opening a dentry, kernel reads and
  * writes, and file pages for mmap. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <fs/chrdev.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 

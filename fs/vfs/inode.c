@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Inodes: allocation, references, attributes and permission checks. */
+#include <abi/errno.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/string.h>

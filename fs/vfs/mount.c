@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Filesystem types, superblocks and the mount tree; mount(2), umount2(2). */
+#include <abi/errno.h>
 #include <fs/pseudo.h>
 #include <fs/tmpfs.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>

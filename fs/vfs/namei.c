@@ -3,10 +3,10 @@
  * (at most SYMLOOP_MAX per walk), trailing slashes, dirfds. Symlinks are
  * expanded iteratively by splicing the target in front of the rest of the
  * path in a PATH_MAX buffer, so the walk never recurses. */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/string.h>

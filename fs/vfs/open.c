@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* open(2) and friends, close(2), close_range(2). */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Pseudo filesystems: seq files generated at open, static and dynamic
  * directories, fixed and computed symlinks (see include/fs/pseudo.h). */
+#include <abi/errno.h>
 #include <fs/pseudo.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/kmalloc.h>
 #include <kernel/string.h>

@@ -2,16 +2,16 @@
 /* read(2), write(2) and their positioned and vectored forms, lseek(2),
  * sendfile(2). Each calls the file's op without the VFS lock: filesystems
  * lock inside their ops, devices may sleep. */
+#include <abi/errno.h>
+#include <abi/uio.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/syscall.h>
 
 #include "vfs_internal.h"
 
 #define MAX_RW_COUNT 0x7ffff000ul
-#define UIO_MAXIOV 1024
 #define PAGE_SIZE_RW 4096 /* sendfile bounce buffer */
 
 static long file_read(struct file *f, struct iobuf *b, u64 *pos)

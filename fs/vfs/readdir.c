@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* getdents64(2) and the old getdents(2). */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Removing and moving names: unlink, rmdir, rename (and *at forms). */
+#include <abi/errno.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/syscall.h>
 

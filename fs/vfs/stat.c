@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* stat(2) family, statx(2), statfs(2), readlink(2). */
+#include <abi/errno.h>
 #include <fs/fdtable.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

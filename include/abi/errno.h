@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Linux errno values. Kernel functions return -errno on failure. */
-#ifndef KERNEL_ERRNO_H
-#define KERNEL_ERRNO_H
+#ifndef ABI_ERRNO_H
+#define ABI_ERRNO_H
 
 #define EPERM 1
 #define ENOENT 2

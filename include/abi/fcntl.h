@@ -2,8 +2,8 @@
 /* Linux x86_64 ABI constants for files: open flags, *at() flags, fcntl
  * commands, lseek whence, access modes. The one home of these values in
  * Kiln; other code includes this header rather than redefining them. */
-#ifndef FS_FCNTL_H
-#define FS_FCNTL_H
+#ifndef ABI_FCNTL_H
+#define ABI_FCNTL_H
 
 #define O_ACCMODE 00000003
 #define O_RDONLY 00000000
@@ -49,10 +49,27 @@
 #define F_SETLKW 7
 #define F_SETOWN 8
 #define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
+#define F_GETOWNER_UIDS 17
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
+#define F_NOTIFY 1026
+#define F_DUPFD_QUERY 1027
+#define F_CREATED_QUERY 1028
+#define F_CANCELLK 1029
 #define F_DUPFD_CLOEXEC 1030
+#define F_ADD_SEALS 1033
+#define F_GET_SEALS 1034
+#define F_GET_RW_HINT 1035
+#define F_SET_RW_HINT 1036
+#define F_GET_FILE_RW_HINT 1037
+#define F_SET_FILE_RW_HINT 1038
 #define FD_CLOEXEC 1
 #define F_RDLCK 0
 #define F_WRLCK 1

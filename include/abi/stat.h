@@ -3,9 +3,10 @@
  * exact user-visible layouts of struct stat, statx, statfs, dirents,
  * iovec and timespec (prefixed linux_ so they never clash with a host
  * libc in unit tests). */
-#ifndef FS_STAT_H
-#define FS_STAT_H
+#ifndef ABI_STAT_H
+#define ABI_STAT_H
 
+#include <abi/time.h>
 #include <kernel/types.h>
 
 #define S_IFMT 0170000
@@ -81,21 +82,6 @@ static inline u32 dev_minor(u64 dev)
 #define ST_RDONLY 0x0001
 #define ST_NOSUID 0x0002
 #define ST_VALID 0x0020
-
-struct linux_timespec {
-    s64 tv_sec;
-    s64 tv_nsec;
-};
-
-struct linux_timeval {
-    s64 tv_sec;
-    s64 tv_usec;
-};
-
-struct linux_iovec {
-    u64 iov_base;
-    u64 iov_len;
-};
 
 struct linux_stat {
     u64 st_dev;

@@ -38,8 +38,8 @@
 #ifndef FS_VFS_H
 #define FS_VFS_H
 
-#include <fs/fcntl.h>
-#include <fs/stat.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <kernel/iobuf.h>
 #include <kernel/list.h>
 #include <kernel/types.h>

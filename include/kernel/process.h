@@ -5,6 +5,7 @@
 #ifndef KERNEL_PROCESS_H
 #define KERNEL_PROCESS_H
 
+#include <abi/resource.h>
 #include <kernel/itimer.h>
 #include <kernel/list.h>
 #include <kernel/signal.h>
@@ -18,17 +19,12 @@ struct thread;
 
 #define PROC_COMM_MAX 16
 #define NGROUPS_MAX_KILN 32
-#define RLIMIT_COUNT 16
 
 struct cred {
     u32 uid, euid, suid, fsuid;
     u32 gid, egid, sgid, fsgid;
     u32 ngroups;
     u32 groups[NGROUPS_MAX_KILN];
-};
-
-struct rlimit_pair {
-    u64 cur, max;
 };
 
 #define WAIT_REPORT_NONE 0
@@ -56,7 +52,7 @@ struct process {
     struct fs_context *fs;
     struct fd_table *files;
     struct cred cred;
-    struct rlimit_pair rlimits[RLIMIT_COUNT];
+    struct linux_rlimit rlimits[RLIM_NLIMITS];
     u64 clear_child_tid; /* set_tid_address */
     u64 start_ns;
     u64 utime_ns, stime_ns;

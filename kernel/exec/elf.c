@@ -46,9 +46,9 @@
  * then segments), so a file Linux rejects gets Linux's errno. AT_PHDR is
  * computed like Linux 5.18+: from the last PT_LOAD whose file bytes contain
  * e_phoff; PT_PHDR is only a fallback. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/string.h>
 

@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: MIT
 /* execve's arguments: copied from user space (or given by the kernel for
  * init) into kernel strings, within Linux's limits. */
+#include <abi/errno.h>
+#include <abi/stat.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
 #include <kernel/string.h>
 
 #include "exec_internal.h"
 
-#define PATH_MAX 4096
-#define RLIMIT_STACK 3
-
 static u64 stack_rlimit(void)
 {
     struct process *p = current_process();
-    return p ? p->rlimits[RLIMIT_STACK].cur : (8ull << 20);
+    return p ? p->rlimits[RLIMIT_STACK].rlim_cur : (8ull << 20);
 }
 
 static char *kstrdup_len(const char *s, size_t len)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Finding the program: "#!" interpreters, then the ELF headers; and
  * writing into the new address space before it is active. */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
-#include <fs/fcntl.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>

@@ -3,14 +3,14 @@
  * fail (opening, "#!" interpreters, ELF checks, building the new address
  * space and stack) happens before the old program is touched; only then is
  * the new address space swapped in. */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
-#include <fs/fcntl.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>

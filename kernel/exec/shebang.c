@@ -19,8 +19,8 @@
  * Difference: Linux execs an empty interpreter name ("#!" or "#!  " at the
  * end of a file) and fails with EACCES; we return -ENOEXEC. Portable: also
  * built into the host unit tests. */
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/string.h>
 

@@ -15,8 +15,8 @@
  *                  argv pointers, NULL
  *   sp             argc
  */
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/string.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* printf-style formatting without floating point (the kernel has no SSE). */
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/format.h>
 
 #define FMT_MAX_FIELD 100000000 /* clamp for width/precision digits */

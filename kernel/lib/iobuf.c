@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/iobuf.h>
 #include <kernel/string.h>
 

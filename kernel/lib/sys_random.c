@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* getrandom(2): the kernel CSPRNG is seeded at boot, so every flag
  * combination returns data at once. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/random.h>
 #include <kernel/syscall.h>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Log ring buffer: bytes [oldest, head) are held, oldest = head - size once
  * the buffer has wrapped. */
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/logbuf.h>
 #include <kernel/string.h>
 

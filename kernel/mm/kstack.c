@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/paging.h>
-#include <kernel/errno.h>
 #include <kernel/kstack.h>
 #include <kernel/page_alloc.h>
 #include <kernel/spinlock.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* exit, exit_group, wait4, waitid; orphans go to init. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
 #include <drivers/tty.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>

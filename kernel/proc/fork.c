@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* fork, vfork and clone (processes only; threads come later). */
+#include <abi/errno.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
 #include <kernel/proc_fs.h>

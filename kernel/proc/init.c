@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The first process: pid 1, started from a kernel thread that turns
  * itself into a user process by exec'ing the init program. */
+#include <abi/errno.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/trap.h>
 #include <fs/fdtable.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The process table: allocation, pids, lookup. */
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -12,11 +12,6 @@ u64 process_forks_total, process_execs_total;
 static int last_pid;
 
 /* Linux RLIMIT_* indexes. */
-#define RLIMIT_STACK 3
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIMIT_SIGPENDING 11
-#define RLIM_INFINITY (~0ull)
 
 struct process *current_process(void)
 {
@@ -35,15 +30,15 @@ struct process *process_alloc(void)
     list_init(&p->all_link);
     wait_queue_init(&p->child_exit);
     itimer_init(p);
-    for (int i = 0; i < RLIMIT_COUNT; i++) {
-        p->rlimits[i].cur = RLIM_INFINITY;
-        p->rlimits[i].max = RLIM_INFINITY;
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
+        p->rlimits[i].rlim_cur = RLIM_INFINITY;
+        p->rlimits[i].rlim_max = RLIM_INFINITY;
     }
-    p->rlimits[RLIMIT_STACK].cur = 8ull << 20;
-    p->rlimits[RLIMIT_NOFILE].cur = 1024;
-    p->rlimits[RLIMIT_NOFILE].max = 4096;
-    p->rlimits[RLIMIT_NPROC].cur = p->rlimits[RLIMIT_NPROC].max = 4096;
-    p->rlimits[RLIMIT_SIGPENDING].cur = p->rlimits[RLIMIT_SIGPENDING].max = 4096;
+    p->rlimits[RLIMIT_STACK].rlim_cur = 8ull << 20;
+    p->rlimits[RLIMIT_NOFILE].rlim_cur = 1024;
+    p->rlimits[RLIMIT_NOFILE].rlim_max = 4096;
+    p->rlimits[RLIMIT_NPROC].rlim_cur = p->rlimits[RLIMIT_NPROC].rlim_max = 4096;
+    p->rlimits[RLIMIT_SIGPENDING].rlim_cur = p->rlimits[RLIMIT_SIGPENDING].rlim_max = 4096;
     return p;
 }
 

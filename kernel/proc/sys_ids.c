@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Process identity: pids, process groups, sessions, credentials. Every
  * process starts as root; the values are stored and returned faithfully. */
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>

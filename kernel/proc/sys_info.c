@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* uname, sysinfo, times, resource limits, reboot and other small calls. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/loadavg.h>
 #include <kernel/page_alloc.h>
@@ -12,6 +12,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/timespec.h>
 #include <kernel/vm.h>
 
 #define UTS_LEN 65
@@ -120,10 +121,6 @@ SYSCALL_DEFINE1(sysinfo, uptr_t, info)
     return copy_to_user(info, &si, sizeof(si));
 }
 
-struct tms_k {
-    s64 utime, stime, cutime, cstime;
-};
-
 static s64 ns_to_clock_t(u64 ns)
 {
     return (s64)(ns / (NSEC_PER_SEC / HZ_USER));
@@ -132,22 +129,13 @@ static s64 ns_to_clock_t(u64 ns)
 SYSCALL_DEFINE1(times, uptr_t, buf)
 {
     struct process *p = current_process();
-    struct tms_k t = {ns_to_clock_t(p->utime_ns), ns_to_clock_t(p->stime_ns),
-                      ns_to_clock_t(p->cutime_ns), ns_to_clock_t(p->cstime_ns)};
+    struct linux_tms t = {ns_to_clock_t(p->utime_ns), ns_to_clock_t(p->stime_ns),
+                          ns_to_clock_t(p->cutime_ns), ns_to_clock_t(p->cstime_ns)};
     if (!uptr_is_null(buf) && copy_to_user(buf, &t, sizeof(t)) < 0) {
         return -EFAULT;
     }
     return ns_to_clock_t(clock_monotonic_ns()) + 1;
 }
-
-/* struct rusage: two timevals, then 14 longs: maxrss (KiB), ixrss, idrss,
- * isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals,
- * nvcsw, nivcsw. */
-struct rusage_k {
-    s64 utime_sec, utime_usec, stime_sec, stime_usec;
-    s64 maxrss, ixrss, idrss, isrss, minflt;
-    s64 rest[9];
-};
 
 void process_note_rss_peak(struct process *p, const struct mm *mm)
 {
@@ -176,23 +164,21 @@ void process_rusage(struct process *p, bool children, struct rusage_info *out)
 
 long rusage_put(uptr_t usage, const struct rusage_info *info)
 {
-    struct rusage_k r;
+    struct linux_rusage r;
     memset(&r, 0, sizeof(r));
-    r.utime_sec = (s64)(info->utime_ns / NSEC_PER_SEC);
-    r.utime_usec = (s64)(info->utime_ns % NSEC_PER_SEC / 1000);
-    r.stime_sec = (s64)(info->stime_ns / NSEC_PER_SEC);
-    r.stime_usec = (s64)(info->stime_ns % NSEC_PER_SEC / 1000);
-    r.maxrss = (s64)(info->maxrss_pages * (PAGE_SIZE / 1024));
-    r.minflt = (s64)info->min_flt;
+    r.ru_utime = ns_to_timeval(info->utime_ns);
+    r.ru_stime = ns_to_timeval(info->stime_ns);
+    r.ru_maxrss = (s64)(info->maxrss_pages * (PAGE_SIZE / 1024));
+    r.ru_minflt = (s64)info->min_flt;
     return copy_to_user(usage, &r, sizeof(r));
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, uptr_t, usage)
 {
     struct rusage_info info;
-    if (who == 0 || who == 1) { /* RUSAGE_SELF, RUSAGE_THREAD */
+    if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
         process_rusage(current_process(), false, &info);
-    } else if (who == -1) { /* RUSAGE_CHILDREN */
+    } else if (who == RUSAGE_CHILDREN) {
         process_rusage(current_process(), true, &info);
     } else {
         return -EINVAL;
@@ -202,18 +188,18 @@ SYSCALL_DEFINE2(getrusage, int, who, uptr_t, usage)
 
 static long do_prlimit(struct process *p, unsigned resource, uptr_t new_lim, uptr_t old_lim)
 {
-    if (resource >= RLIMIT_COUNT) {
+    if (resource >= RLIM_NLIMITS) {
         return -EINVAL;
     }
-    struct rlimit_pair n;
+    struct linux_rlimit n;
     if (!uptr_is_null(new_lim)) {
         if (copy_from_user(&n, new_lim, sizeof(n)) < 0) {
             return -EFAULT;
         }
-        if (n.cur > n.max) {
+        if (n.rlim_cur > n.rlim_max) {
             return -EINVAL;
         }
-        if (n.max > p->rlimits[resource].max && current_process()->cred.euid != 0) {
+        if (n.rlim_max > p->rlimits[resource].rlim_max && current_process()->cred.euid != 0) {
             return -EPERM;
         }
     }
@@ -228,10 +214,10 @@ static long do_prlimit(struct process *p, unsigned resource, uptr_t new_lim, upt
 
 SYSCALL_DEFINE2(getrlimit, unsigned, resource, uptr_t, rlim)
 {
-    if (resource >= RLIMIT_COUNT) {
+    if (resource >= RLIM_NLIMITS) {
         return -EINVAL;
     }
-    return copy_to_user(rlim, &current_process()->rlimits[resource], sizeof(struct rlimit_pair));
+    return copy_to_user(rlim, &current_process()->rlimits[resource], sizeof(struct linux_rlimit));
 }
 
 SYSCALL_DEFINE2(setrlimit, unsigned, resource, uptr_t, rlim)

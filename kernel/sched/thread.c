@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Thread life cycle: create (kernel or user), run, exit, join. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/kstack.h>
 #include <kernel/printk.h>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Allocator self-tests: random stress with the counters back to their
  * baseline afterwards, exhaustion returning NULL, and the paging API. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/paging.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/selftest.h>

@@ -3,8 +3,8 @@
  * check, and turn a fault on an unmapped user address into -EFAULT through
  * the exception-fixup table (this kernel thread has no address space, so
  * every user address is unmapped). */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/selftest.h>
 
 SELFTEST(uaccess_bad_addresses)

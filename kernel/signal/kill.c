@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Sending signals from user space: kill, tkill, tgkill, rt_sigqueueinfo,
  * rt_tgsigqueueinfo, with Linux's permission rules. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>

@@ -3,8 +3,8 @@
  * ignore) and the signal system calls. Pending sets, masks and the job
  * control state of a process change under proc_lock, so signals may be
  * sent from interrupt handlers (timers, the TTY). */
+#include <abi/errno.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -12,6 +12,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/timespec.h>
 
 #include "signal_internal.h"
 
@@ -524,10 +525,6 @@ SYSCALL_DEFINE0(pause)
     return -ERESTARTNOHAND;
 }
 
-struct timespec_k {
-    s64 sec, nsec;
-};
-
 SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, sigsetsize)
 {
     if (sigsetsize != sizeof(u64)) {
@@ -540,14 +537,10 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
     set &= ~UNCATCHABLE;
     u64 timeout = ~0ull;
     if (!uptr_is_null(uts)) {
-        struct timespec_k ts;
-        if (copy_from_user(&ts, uts, sizeof(ts)) < 0) {
-            return -EFAULT;
+        int r = timespec_get_user(uts, &timeout);
+        if (r < 0) {
+            return r;
         }
-        if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
-            return -EINVAL;
-        }
-        timeout = (u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec;
     }
     struct process *p = current_process();
     struct signal_state *s = &p->sig;
@@ -562,7 +555,7 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
         s->real_blocked = s->blocked;
         s->blocked &= ~set;
         spin_unlock_irqrestore(&proc_lock, flags);
-        u64 deadline = timeout == ~0ull ? ~0ull : clock_monotonic_ns() + timeout;
+        u64 deadline = timeout == ~0ull ? ~0ull : time_add_sat(clock_monotonic_ns(), timeout);
         struct wait_queue wq;
         wait_queue_init(&wq);
         struct wait_entry w = WAIT_ENTRY_INIT;

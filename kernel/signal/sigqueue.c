@@ -4,7 +4,7 @@
  * process, not per user as on Linux). Delivery takes the lowest pending
  * number first (the pending mask says which), then the oldest instance of
  * it. */
-#include <kernel/errno.h>
+#include <abi/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/proc.h>
 #include <kernel/selftest.h>
@@ -13,12 +13,10 @@
 
 #include "signal_internal.h"
 
-#define RLIMIT_SIGPENDING 11
-
 bool sigqueue_add(struct process *p, int sig, const struct sig_info *info)
 {
     struct signal_state *s = &p->sig;
-    if (s->queue_closed || s->queued >= p->rlimits[RLIMIT_SIGPENDING].cur) {
+    if (s->queue_closed || s->queued >= p->rlimits[RLIMIT_SIGPENDING].rlim_cur) {
         return false;
     }
     struct sigqueue *q = kmalloc(sizeof(*q));
@@ -114,7 +112,7 @@ SELFTEST(signal_rt_queue)
     kmalloc_get_stats(&k0);
     struct process *p = kzalloc(sizeof(*p));
     ST_CHECK(p != NULL, "no memory for a process");
-    p->rlimits[RLIMIT_SIGPENDING].cur = 6;
+    p->rlimits[RLIMIT_SIGPENDING].rlim_cur = 6;
     u64 flags = spin_lock_irqsave(&proc_lock);
     int sent[8];
     for (int i = 0; i < 8; i++) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* From the syscall entry to the handler in the table, with tracing. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/log.h>
 #include <kernel/printk.h>

@@ -2,8 +2,8 @@
 /* Names of the Linux errno values (asm-generic/errno-base.h, errno.h), for
  * syscall tracing and log messages. 41 and 58 are unused by Linux
  * (EWOULDBLOCK and EDEADLOCK are aliases of EAGAIN and EDEADLK). */
+#include <abi/errno.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/types.h>
 
 static const char *const errno_names[] = {

@@ -2,9 +2,11 @@
 /* strace-like text for one system call (log=trace). Portable: user memory is
  * read only through the uaccess helpers, and whatever cannot be read is shown
  * as its address, so formatting a trace line never faults. */
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/signal.h>
 #include <arch/x86_64/uaccess.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/format.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -14,12 +16,6 @@
 #define TRACE_BUF_MAX 32 /* bytes shown of a user buffer */
 #define TRACE_ARGV_MAX 8 /* strings shown of an argv array */
 #define TRACE_MAX_ERRNO 4095
-
-#define AT_FDCWD (-100)
-#define O_ACCMODE 03
-#define O_CREAT 0100
-#define O_TMPFILE_BIT 020000000 /* __O_TMPFILE */
-#define FD_CLOEXEC 1
 
 struct tbuf {
     char *buf;
@@ -327,58 +323,46 @@ static void put_at_flags(struct tbuf *t, u64 v, const struct syscall_desc *d)
     }
 }
 
-enum {
-    F_DUPFD = 0,
-    F_GETFD = 1,
-    F_SETFD = 2,
-    F_GETFL = 3,
-    F_SETFL = 4,
-    F_SETOWN = 8,
-    F_GETOWN = 9,
-    F_SETSIG = 10,
-    F_GETSIG = 11,
-    F_GETLEASE = 1025,
-    F_DUPFD_CLOEXEC = 1030,
-    F_SETPIPE_SZ = 1031,
-    F_GETPIPE_SZ = 1032,
-    F_GET_SEALS = 1034,
-};
-
+#define CMD(c)                                                                                     \
+    {                                                                                              \
+        c, #c                                                                                      \
+    }
 static const struct value_name fcntl_cmds[] = {
-    {0, "F_DUPFD"},
-    {1, "F_GETFD"},
-    {2, "F_SETFD"},
-    {3, "F_GETFL"},
-    {4, "F_SETFL"},
-    {5, "F_GETLK"},
-    {6, "F_SETLK"},
-    {7, "F_SETLKW"},
-    {8, "F_SETOWN"},
-    {9, "F_GETOWN"},
-    {10, "F_SETSIG"},
-    {11, "F_GETSIG"},
-    {15, "F_SETOWN_EX"},
-    {16, "F_GETOWN_EX"},
-    {17, "F_GETOWNER_UIDS"},
-    {36, "F_OFD_GETLK"},
-    {37, "F_OFD_SETLK"},
-    {38, "F_OFD_SETLKW"},
-    {1024, "F_SETLEASE"},
-    {1025, "F_GETLEASE"},
-    {1026, "F_NOTIFY"},
-    {1027, "F_DUPFD_QUERY"},
-    {1028, "F_CREATED_QUERY"},
-    {1029, "F_CANCELLK"},
-    {1030, "F_DUPFD_CLOEXEC"},
-    {1031, "F_SETPIPE_SZ"},
-    {1032, "F_GETPIPE_SZ"},
-    {1033, "F_ADD_SEALS"},
-    {1034, "F_GET_SEALS"},
-    {1035, "F_GET_RW_HINT"},
-    {1036, "F_SET_RW_HINT"},
-    {1037, "F_GET_FILE_RW_HINT"},
-    {1038, "F_SET_FILE_RW_HINT"},
+    CMD(F_DUPFD),
+    CMD(F_GETFD),
+    CMD(F_SETFD),
+    CMD(F_GETFL),
+    CMD(F_SETFL),
+    CMD(F_GETLK),
+    CMD(F_SETLK),
+    CMD(F_SETLKW),
+    CMD(F_SETOWN),
+    CMD(F_GETOWN),
+    CMD(F_SETSIG),
+    CMD(F_GETSIG),
+    CMD(F_SETOWN_EX),
+    CMD(F_GETOWN_EX),
+    CMD(F_GETOWNER_UIDS),
+    CMD(F_OFD_GETLK),
+    CMD(F_OFD_SETLK),
+    CMD(F_OFD_SETLKW),
+    CMD(F_SETLEASE),
+    CMD(F_GETLEASE),
+    CMD(F_NOTIFY),
+    CMD(F_DUPFD_QUERY),
+    CMD(F_CREATED_QUERY),
+    CMD(F_CANCELLK),
+    CMD(F_DUPFD_CLOEXEC),
+    CMD(F_SETPIPE_SZ),
+    CMD(F_GETPIPE_SZ),
+    CMD(F_ADD_SEALS),
+    CMD(F_GET_SEALS),
+    CMD(F_GET_RW_HINT),
+    CMD(F_SET_RW_HINT),
+    CMD(F_GET_FILE_RW_HINT),
+    CMD(F_SET_FILE_RW_HINT),
 };
+#undef CMD
 
 static void put_fcntl_cmd(struct tbuf *t, u64 v)
 {
@@ -439,9 +423,6 @@ static const char *const signal_names[] = {
     [26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO",   [30] = "SIGPWR",
     [31] = "SIGSYS",
 };
-
-#define SIGRTMIN 32
-#define SIGRTMAX 64
 
 static void put_signal(struct tbuf *t, u64 v)
 {
@@ -578,7 +559,7 @@ int syscall_format_trace(char *buf, size_t len, const struct syscall_desc *d, co
 
         /* A mode matters only when the flags create a file; a fcntl argument
          * only for the commands that take one. */
-        if (c == 'o' && prev == 'f' && !(args[i - 1] & (O_CREAT | O_TMPFILE_BIT))) {
+        if (c == 'o' && prev == 'f' && !(args[i - 1] & (O_CREAT | O_TMPFILE_BITS))) {
             continue;
         }
         if (prev == 'F' && !fcntl_has_arg((int)args[i - 1])) {

@@ -4,8 +4,8 @@
  * 400-year cycles to the one that starts on 2000-01-01, then walk over
  * years and months. tests/test_calendar.c compares the results with the C
  * library's gmtime_r() and timegm(). */
+#include <abi/errno.h>
 #include <kernel/calendar.h>
-#include <kernel/errno.h>
 
 #define SECS_PER_DAY 86400
 #define CYCLE_YEARS 400

@@ -3,10 +3,10 @@
  * The expiry functions run in the timer interrupt: they only send the
  * signal and re-arm. Values are kept in nanoseconds; user space sees
  * microseconds. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/uaccess.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/itimer.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -14,19 +14,9 @@
 #include <kernel/spinlock.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
+#include <kernel/timespec.h>
 
-#define ITIMER_REAL 0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF 2
 #define TICK_NS (NSEC_PER_SEC / SCHED_HZ)
-
-struct timeval_k {
-    s64 sec, usec;
-};
-
-struct itimerval_k {
-    struct timeval_k interval, value;
-};
 
 static struct process *real_owner(struct ktimer *t)
 {
@@ -109,22 +99,8 @@ void itimer_exit(struct process *p)
     ktimer_cancel(&p->itimers.cpu_poll);
 }
 
-static struct timeval_k ns_to_tv(u64 ns)
-{
-    return (struct timeval_k){(s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC / 1000)};
-}
-
-static int tv_to_ns(const struct timeval_k *tv, u64 *ns)
-{
-    if (tv->sec < 0 || tv->usec < 0 || tv->usec >= 1000000) {
-        return -EINVAL;
-    }
-    *ns = (u64)tv->sec * NSEC_PER_SEC + (u64)tv->usec * 1000;
-    return 0;
-}
-
 /* The current value of timer which, with interrupts off. */
-static void get_locked(struct process *p, int which, struct itimerval_k *out)
+static void get_locked(struct process *p, int which, struct linux_itimerval *out)
 {
     struct itimers *it = &p->itimers;
     u64 left = 0, interval = 0;
@@ -144,17 +120,18 @@ static void get_locked(struct process *p, int which, struct itimerval_k *out)
             left = expires > now ? expires - now : TICK_NS;
         }
     }
-    out->value = ns_to_tv(left);
-    out->interval = ns_to_tv(interval);
+    out->it_value = ns_to_timeval(left);
+    out->it_interval = ns_to_timeval(interval);
 }
 
-static long do_setitimer(int which, const struct itimerval_k *n, struct itimerval_k *old)
+static long do_setitimer(int which, const struct linux_itimerval *n, struct linux_itimerval *old)
 {
     if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF) {
         return -EINVAL;
     }
     u64 value = 0, interval = 0;
-    if (n && (tv_to_ns(&n->value, &value) < 0 || tv_to_ns(&n->interval, &interval) < 0)) {
+    if (n && (timeval_to_ns(&n->it_value, &value) < 0 ||
+              timeval_to_ns(&n->it_interval, &interval) < 0)) {
         return -EINVAL;
     }
     struct process *p = current_process();
@@ -171,16 +148,16 @@ static long do_setitimer(int which, const struct itimerval_k *n, struct itimerva
             ktimer_cancel(&it->real);
             it->real_interval_ns = interval;
             if (value) {
-                ktimer_arm(&it->real, clock_monotonic_ns() + value);
+                ktimer_arm(&it->real, time_add_sat(clock_monotonic_ns(), value));
             }
         } else {
             /* CPU time is counted in whole ticks: a timer shorter than one
              * still waits for the next tick of CPU time. */
             if (which == ITIMER_VIRTUAL) {
-                it->virt_expires_ns = value ? p->utime_ns + value : 0;
+                it->virt_expires_ns = value ? time_add_sat(p->utime_ns, value) : 0;
                 it->virt_interval_ns = interval;
             } else {
-                it->prof_expires_ns = value ? p->utime_ns + p->stime_ns + value : 0;
+                it->prof_expires_ns = value ? time_add_sat(p->utime_ns + p->stime_ns, value) : 0;
                 it->prof_interval_ns = interval;
             }
             if (it->virt_expires_ns || it->prof_expires_ns) {
@@ -198,14 +175,14 @@ static long do_setitimer(int which, const struct itimerval_k *n, struct itimerva
 
 SYSCALL_DEFINE3(setitimer, int, which, uptr_t, unew, uptr_t, uold)
 {
-    struct itimerval_k n, old;
+    struct linux_itimerval n, old;
     bool have_new = !uptr_is_null(unew);
     if (have_new && copy_from_user(&n, unew, sizeof(n)) < 0) {
         return -EFAULT;
     }
     if (!have_new) {
         /* Linux takes a NULL new value as all zeros (disarm). */
-        n = (struct itimerval_k){{0, 0}, {0, 0}};
+        n = (struct linux_itimerval){{0, 0}, {0, 0}};
     }
     long r = do_setitimer(which, &n, &old);
     if (r < 0) {
@@ -219,7 +196,7 @@ SYSCALL_DEFINE3(setitimer, int, which, uptr_t, unew, uptr_t, uold)
 
 SYSCALL_DEFINE2(getitimer, int, which, uptr_t, ucur)
 {
-    struct itimerval_k cur;
+    struct linux_itimerval cur;
     long r = do_setitimer(which, NULL, &cur);
     if (r < 0) {
         return r;
@@ -229,11 +206,11 @@ SYSCALL_DEFINE2(getitimer, int, which, uptr_t, ucur)
 
 SYSCALL_DEFINE1(alarm, u32, seconds)
 {
-    struct itimerval_k n = {{0, 0}, {(s64)seconds, 0}}, old;
+    struct linux_itimerval n = {{0, 0}, {(s64)seconds, 0}}, old;
     do_setitimer(ITIMER_REAL, &n, &old);
     /* Whole seconds left, rounded to nearest, but never 0 while pending. */
-    u64 secs = (u64)old.value.sec;
-    if ((!secs && old.value.usec) || old.value.usec >= 500000) {
+    u64 secs = (u64)old.it_value.tv_sec;
+    if ((!secs && old.it_value.tv_usec) || old.it_value.tv_usec >= 500000) {
         secs++;
     }
     return (long)secs;

@@ -1,32 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Clock and sleep system calls. */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <kernel/process.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
-
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define TIMER_ABSTIME 1
-
-struct timespec_k {
-    s64 sec;
-    s64 nsec;
-};
-
-struct timeval_k {
-    s64 sec;
-    s64 usec;
-};
+#include <kernel/timespec.h>
 
 static int clock_read(int id, u64 *ns)
 {
@@ -59,8 +40,7 @@ SYSCALL_DEFINE2(clock_gettime, int, id, uptr_t, tp)
     if (r < 0) {
         return r;
     }
-    struct timespec_k ts = {(s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC)};
-    return copy_to_user(tp, &ts, sizeof(ts));
+    return timespec_put_user(tp, ns);
 }
 
 SYSCALL_DEFINE2(clock_getres, int, id, uptr_t, res)
@@ -70,11 +50,10 @@ SYSCALL_DEFINE2(clock_getres, int, id, uptr_t, res)
     if (r < 0) {
         return r;
     }
-    struct timespec_k ts = {0, 1};
     if (uptr_is_null(res)) {
         return 0;
     }
-    return copy_to_user(res, &ts, sizeof(ts));
+    return timespec_put_user(res, 1);
 }
 
 SYSCALL_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
@@ -82,7 +61,7 @@ SYSCALL_DEFINE2(gettimeofday, uptr_t, tv, uptr_t, tz)
     u64 sec;
     u32 nsec;
     clock_realtime(&sec, &nsec);
-    struct timeval_k t = {(s64)sec, nsec / 1000};
+    struct linux_timeval t = {(s64)sec, nsec / 1000};
     if (!uptr_is_null(tv) && copy_to_user(tv, &t, sizeof(t)) < 0) {
         return -EFAULT;
     }
@@ -133,8 +112,7 @@ static void write_remaining(uptr_t rem, u64 deadline)
     }
     u64 now = clock_monotonic_ns();
     u64 left = deadline > now ? deadline - now : 0;
-    struct timespec_k ts = {(s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC)};
-    copy_to_user(rem, &ts, sizeof(ts));
+    timespec_put_user(rem, left);
 }
 
 /* A relative sleep to deadline. Interrupted, it writes the time left and
@@ -161,27 +139,14 @@ static long relative_sleep(struct restart_block *rb)
     return sleep_restartable(rb->deadline_ns, uptr(rb->rem));
 }
 
-static int read_timespec(uptr_t p, u64 *ns)
-{
-    struct timespec_k ts;
-    if (copy_from_user(&ts, p, sizeof(ts)) < 0) {
-        return -EFAULT;
-    }
-    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (s64)NSEC_PER_SEC) {
-        return -EINVAL;
-    }
-    *ns = (u64)ts.sec * NSEC_PER_SEC + (u64)ts.nsec;
-    return 0;
-}
-
 SYSCALL_DEFINE2(nanosleep, uptr_t, req, uptr_t, rem)
 {
     u64 ns;
-    int r = read_timespec(req, &ns);
+    int r = timespec_get_user(req, &ns);
     if (r < 0) {
         return r;
     }
-    return sleep_restartable(clock_monotonic_ns() + ns, rem);
+    return sleep_restartable(time_add_sat(clock_monotonic_ns(), ns), rem);
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
@@ -192,7 +157,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
         return -EINVAL;
     }
     u64 ns;
-    r = read_timespec(req, &ns);
+    r = timespec_get_user(req, &ns);
     if (r < 0) {
         return r;
     }
@@ -200,7 +165,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, uptr_t, req, uptr_t, rem)
     if (flags & TIMER_ABSTIME) {
         /* Convert the absolute time on clock id to a monotonic deadline;
          * a restart simply runs the call again with the same arguments. */
-        return sleep_until(ns > now ? mono + (ns - now) : mono) ? -ERESTARTNOHAND : 0;
+        return sleep_until(ns > now ? time_add_sat(mono, ns - now) : mono) ? -ERESTARTNOHAND : 0;
     }
-    return sleep_restartable(mono + ns, rem);
+    return sleep_restartable(time_add_sat(mono, ns), rem);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* User page faults: demand-zero anonymous pages, file pages (shared: the
  * file's own page; private: a copy), and copy-on-write. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/page_alloc.h>
 #include <kernel/string.h>
 #include <kernel/vm.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Address-space life cycle: create, fork (copy-on-write), free. */
+#include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>

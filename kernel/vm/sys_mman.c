@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* brk, mmap, munmap, mprotect, mremap, madvise. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/process.h>
 #include <kernel/syscall.h>
 #include <kernel/vm.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* File mappings on top of the VFS: the VMA holds a file reference, and
  * faults take page references through vfs_file_get_page. */
-#include <fs/fcntl.h>
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <fs/fdtable.h>
-#include <fs/stat.h>
 #include <fs/vfs.h>
-#include <kernel/errno.h>
 #include <kernel/vm.h>
 #include <kernel/vm_file.h>
 

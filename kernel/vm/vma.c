@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The VMA list of an address space: insert, split, remove, protect. */
+#include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
-#include <kernel/errno.h>
 #include <kernel/kmalloc.h>
 #include <kernel/page_alloc.h>
 #include <kernel/vm.h>

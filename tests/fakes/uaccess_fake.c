@@ -3,8 +3,8 @@
  * Addresses below 64 KiB and a fault window fault with -EFAULT, as an
  * unmapped user page would. The window is the page at FAKE_BAD_UADDR
  * (0xdead0000) unless a test moves it with uaccess_fake_set_fault(). */
+#include <abi/errno.h>
 #include <arch/x86_64/uaccess.h>
-#include <kernel/errno.h>
 #include <string.h>
 
 #include "fakes/vfs_fakes.h"

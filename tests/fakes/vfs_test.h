@@ -4,9 +4,9 @@
 #ifndef TESTS_FAKES_VFS_TEST_H
 #define TESTS_FAKES_VFS_TEST_H
 
-#include <fs/fcntl.h>
-#include <fs/stat.h>
-#include <kernel/errno.h>
+#include <abi/errno.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <kernel/types.h>
 #include <stdint.h>
 
@@ -19,13 +19,14 @@
     X(open)                                                                                        \
     X(openat)                                                                                      \
     X(creat)                                                                                       \
-    X(close) X(close_range) X(read) X(write) X(pread64) X(pwrite64) X(readv) X(writev) X(preadv)   \
-        X(pwritev) X(lseek) X(sendfile) X(stat) X(lstat) X(fstat) X(newfstatat) X(statx) X(statfs) \
-            X(fstatfs) X(readlink) X(readlinkat) X(getdents64) X(getdents) X(mkdir) X(mkdirat)     \
-                X(mknod) X(mknodat) X(symlink) X(symlinkat) X(link) X(linkat) X(unlink)            \
-                    X(unlinkat) X(rmdir) X(rename) X(renameat) X(renameat2) X(chmod) X(fchmod)     \
-                        X(fchmodat) X(fchmodat2) X(chown) X(fchown) X(lchown) X(fchownat)          \
-                            X(truncate) X(ftruncate) X(fallocate) X(utimensat) X(utimes) X(access) \
+    X(close)                                                                                       \
+    X(close_range) X(read) X(write) X(pread64) X(pwrite64) X(readv) X(writev) X(preadv) X(pwritev) \
+        X(lseek) X(sendfile) X(stat) X(lstat) X(fstat) X(newfstatat) X(statx) X(statfs) X(fstatfs) \
+            X(readlink) X(readlinkat) X(getdents64) X(getdents) X(mkdir) X(mkdirat) X(mknod)       \
+                X(mknodat) X(symlink) X(symlinkat) X(link) X(linkat) X(unlink) X(unlinkat)         \
+                    X(rmdir) X(rename) X(renameat) X(renameat2) X(chmod) X(fchmod) X(fchmodat)     \
+                        X(fchmodat2) X(chown) X(fchown) X(lchown) X(fchownat) X(truncate)          \
+                            X(ftruncate) X(fallocate) X(utimensat) X(utimes) X(access)             \
                                 X(faccessat) X(faccessat2) X(chdir) X(fchdir) X(getcwd) X(chroot)  \
                                     X(umask) X(dup) X(dup2) X(dup3) X(fcntl) X(ioctl) X(fsync)     \
                                         X(fdatasync) X(sync) X(flock) X(mount) X(umount2)          \

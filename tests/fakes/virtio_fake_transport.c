@@ -2,8 +2,8 @@
 /* Host fake virtio transport (see virtio_fake_transport.h). */
 #include "fakes/virtio_fake_transport.h"
 
+#include <abi/errno.h>
 #include <kernel/cmdline.h>
-#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/wait.h>

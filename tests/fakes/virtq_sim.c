@@ -2,7 +2,7 @@
 /* Simulated split-virtqueue device and driver model: see virtq_sim.h. */
 #include "virtq_sim.h"
 
-#include <kernel/errno.h>
+#include <abi/errno.h>
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Multiboot2 boot information parser. Everything is bounds-checked against
  * total_size: the structure comes from outside the kernel. */
+#include <abi/errno.h>
 #include <arch/x86_64/multiboot2.h>
 #include <kernel/compiler.h>
-#include <kernel/errno.h>
 #include <kernel/string.h>
 
 #define MB2_TAG_END 0
