@@ -28,10 +28,10 @@ echo "stress: $HOGS CPU hogs running (pids ${hogs[*]}), $RUNS runs of make test"
 passed=0
 for i in $(seq "$RUNS"); do
     start=$(date +%s)
-    make test > "$OUT/run-$i.log" 2>&1
+    make --no-print-directory test > "$OUT/run-$i.log" 2>&1
     status=$?
     secs=$(($(date +%s) - start))
-    summary=$(tail -n 1 "$OUT/run-$i.log")
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/run-$i.log" | tail -n 1)
     echo "stress: run $i: $summary (${secs} s, log $OUT/run-$i.log)"
     if [ $status -ne 0 ]; then
         grep '^FAIL' "$OUT/run-$i.log" | head -20
