@@ -6,9 +6,7 @@
 /* Set by cpu_init when SMAP is enabled: stac/clac are only valid then. */
 bool uaccess_smap;
 
-size_t uaccess_copy(void *dst, const void *src, size_t n);
-long uaccess_clear(void *dst, size_t n);
-long uaccess_strncpy(char *dst, const char *src, size_t max);
+#include "uaccess_internal.h"
 
 int copy_from_user(void *dst, uptr_t src, size_t n)
 {

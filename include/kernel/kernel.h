@@ -9,4 +9,8 @@
 extern struct boot_info boot_info;
 extern struct boot_options boot_options;
 
+/* Entered from boot.S in long mode, with the Multiboot2 magic and the
+ * physical address of the boot information. */
+void kmain(u32 magic, u32 info_phys);
+
 #endif

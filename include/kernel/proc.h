@@ -19,6 +19,8 @@ struct process *process_alloc(void);
 /* Gives p a pid and adds it to the process list (and its parent's children). */
 int process_register(struct process *p, struct process *parent);
 void process_free(struct process *p);
+/* Wakes p's parent if it waits in vfork for p to exec or exit. */
+void process_vfork_release(struct process *p);
 /* The process with this pid (zombies too), or NULL; _locked with proc_lock held. */
 struct process *process_find(int pid);
 struct process *process_find_locked(int pid);

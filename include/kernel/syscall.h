@@ -14,6 +14,10 @@
 
 typedef long (*syscall_fn)(const u64 *args);
 
+struct trap_frame;
+/* Every syscall lands here from syscall_entry.S. */
+void syscall_dispatch(struct trap_frame *f);
+
 /* Argument formats for tracing, one character per argument:
  *   d  signed int (also fds)        u  unsigned decimal     x  hex
  *   l  signed long (offsets)        p  user pointer (0 shows as NULL)
@@ -56,10 +60,13 @@ extern const char *const syscall_partial[];
      }){.raw = args[i]})                                                                           \
          .val)
 
-#define SYSCALL_DEFINE0(name) long sys_##name(const u64 *args __attribute__((unused)))
+#define SYSCALL_DEFINE0(name)                                                                      \
+    long sys_##name(const u64 *args);                                                              \
+    long sys_##name(const u64 *args __attribute__((unused)))
 
 #define SYSCALL_DEFINE1(name, t1, a1)                                                              \
     static long do_sys_##name(t1 a1);                                                              \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0));                                                       \
@@ -68,6 +75,7 @@ extern const char *const syscall_partial[];
 
 #define SYSCALL_DEFINE2(name, t1, a1, t2, a2)                                                      \
     static long do_sys_##name(t1 a1, t2 a2);                                                       \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0), SC_ARG(t2, 1));                                        \
@@ -76,6 +84,7 @@ extern const char *const syscall_partial[];
 
 #define SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3)                                              \
     static long do_sys_##name(t1 a1, t2 a2, t3 a3);                                                \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0), SC_ARG(t2, 1), SC_ARG(t3, 2));                         \
@@ -84,6 +93,7 @@ extern const char *const syscall_partial[];
 
 #define SYSCALL_DEFINE4(name, t1, a1, t2, a2, t3, a3, t4, a4)                                      \
     static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4);                                         \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0), SC_ARG(t2, 1), SC_ARG(t3, 2), SC_ARG(t4, 3));          \
@@ -92,6 +102,7 @@ extern const char *const syscall_partial[];
 
 #define SYSCALL_DEFINE5(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5)                              \
     static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5);                                  \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0), SC_ARG(t2, 1), SC_ARG(t3, 2), SC_ARG(t4, 3),           \
@@ -101,6 +112,7 @@ extern const char *const syscall_partial[];
 
 #define SYSCALL_DEFINE6(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6)                      \
     static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6);                           \
+    long sys_##name(const u64 *args);                                                              \
     long sys_##name(const u64 *args)                                                               \
     {                                                                                              \
         return do_sys_##name(SC_ARG(t1, 0), SC_ARG(t2, 1), SC_ARG(t3, 2), SC_ARG(t4, 3),           \

@@ -61,6 +61,9 @@ struct mm {
 struct mm *mm_create(void);
 /* Copy-on-write duplicate for fork; NULL on out of memory. */
 struct mm *mm_fork(struct mm *parent);
+/* mm_fork's VMA copy (kernel/vm/vma.c): every VMA of src into dst, the
+ * pages shared copy-on-write; *err gets the first failure. */
+void vma_copy_list(struct mm *dst, struct mm *src, int *err);
 /* Drops a reference; the last one frees every page and page table. */
 void mm_put(struct mm *mm);
 /* Makes mm the active address space of this CPU. */

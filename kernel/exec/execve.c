@@ -29,8 +29,6 @@
 #define ET_DYN_RANDOM_PAGES 0x10000ull /* 256 MiB of base randomization */
 #define USER_RFLAGS 0x202 /* IF, and the always-one bit */
 
-void process_vfork_release(struct process *p);
-
 /* Maps one PT_LOAD: file-backed pages (a private copy on first touch), an
  * anonymous tail for the rest of memsz, and zeros after filesz in the last
  * file page. A page shared with the previous segment is written here. */

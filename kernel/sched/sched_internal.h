@@ -26,6 +26,10 @@ extern struct list_head all_threads;
 extern u64 threads_created;
 
 void context_switch(u64 *save_rsp, u64 new_rsp);
+/* First C code of a new kernel thread (jumped to from switch.S). */
+__attribute__((noreturn)) void thread_start(thread_fn fn, void *arg);
+/* First C code of a new user thread (called from syscall_entry.S). */
+void thread_start_user(void);
 /* Frees a dead thread's stack and struct (never the current thread's). */
 void thread_free(struct thread *t);
 /* Completes a switch on the new thread's side: releases a dead detached

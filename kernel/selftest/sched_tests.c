@@ -4,12 +4,12 @@
 #include <kernel/ktimer.h>
 #include <kernel/page_alloc.h>
 #include <kernel/sched.h>
+#include <arch/x86_64/trap.h>
 #include <kernel/selftest.h>
 #include <kernel/time.h>
 #include <kernel/timekeeping.h>
 #include <kernel/wait.h>
 
-u64 kernel_fault_count(void);
 
 SELFTEST(clock_monotonic)
 {

@@ -79,8 +79,6 @@ static int fork_pte(u64 va, u64 *pte, void *arg)
     return 0;
 }
 
-void vma_copy_list(struct mm *dst, struct mm *src, int *err);
-
 struct mm *mm_fork(struct mm *parent)
 {
     struct mm *child = mm_create();

@@ -89,6 +89,10 @@ struct ex_entry {
 };
 
 void dump_trap_frame(const struct trap_frame *f);
+/* Every vector lands here from isr.S. */
+void trap_dispatch(struct trap_frame *f);
+/* Kernel-mode faults handled so far (fixups included), for self-tests. */
+u64 kernel_fault_count(void);
 void backtrace_print(u64 rip, u64 rbp, u64 rsp);
 
 #endif
