@@ -24,13 +24,13 @@ CPPFLAGS := -Iinclude -nostdinc -isystem $(shell $(CC) -print-file-name=include)
 CFLAGS := -std=gnu11 -O2 -g -ffreestanding -mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx \
     -mno-sse2 -mno-avx -fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
     -fno-strict-aliasing -fno-asynchronous-unwind-tables -fno-common \
-    -Wall -Wextra -Werror -Wno-unused-parameter
+    -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes
 ASFLAGS := -D__ASSEMBLER__
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
     -T boot/linker.ld
 
-SRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S arch/x86_64/boot/*.c arch/x86_64/boot/*.S \
-    kernel/*.c kernel/*/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c)
+# Every .c and .S under the kernel's folders, at any depth.
+SRCS := $(sort $(shell find arch kernel drivers fs net -name '*.c' -o -name '*.S'))
 OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 
 # string.c implements memcpy/memset: keep gcc from turning its loops into calls to itself.
@@ -70,6 +70,7 @@ $(BUILD)/kiln.elf: $(BUILD)/kiln.pass1.elf $(BUILD)/ksyms.o
 	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/ksyms.o
 	@bash tools/gen-ksyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 	    { echo "error: code moved between the two links"; rm -f $@; exit 1; }
+	@python3 tools/check-syscalls.py $@ || { rm -f $@; exit 1; }
 
 $(BUILD)/initramfs.cpio: FORCE
 	@bash tools/mkinitramfs.sh $@
