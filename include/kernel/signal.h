@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Signals (kernel/signal/): Linux numbers, actions and rt_sigframe
- * layout. One thread per process, so a process's pending set, blocked mask
- * and actions live in struct signal_state. Standard signals (1-31) have at
- * most one pending instance; real-time ones (32-64) are queued, one entry
- * per instance (kernel/signal/sigqueue.c). */
+/* Signals (kernel/signal/; the Linux numbers and layouts are in
+ * include/abi/signal.h). One thread per process, so a process's pending
+ * set, blocked mask and actions live in struct signal_state. Standard
+ * signals (1-31) have at most one pending instance; real-time ones (32-64)
+ * are queued, one entry per instance (kernel/signal/sigqueue.c). */
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
@@ -25,13 +25,6 @@
 
 #define SIGBIT(sig) (1ull << ((sig)-1))
 
-struct k_sigaction {
-    u64 handler;
-    u64 flags;
-    u64 restorer;
-    u64 mask;
-};
-
 /* What a pending signal carries to a SA_SIGINFO handler. */
 struct sig_info {
     s32 code;
@@ -41,24 +34,6 @@ struct sig_info {
     u64 addr; /* faults; for other signals si_value (rt_sigqueueinfo) */
 };
 
-/* The Linux x86_64 siginfo_t (128 bytes). */
-struct siginfo_k {
-    s32 si_signo, si_errno, si_code, pad;
-    union {
-        struct {
-            s32 pid;
-            u32 uid;
-            union {
-                s32 status;
-                u64 value;
-            };
-            u64 utime, stime;
-        } kill;
-        u64 addr;
-        u8 bytes[112];
-    } u;
-};
-
 /* One queued instance of a real-time signal. */
 struct sigqueue {
     struct sigqueue *next;
@@ -66,11 +41,24 @@ struct sigqueue {
     struct sig_info info;
 };
 
+/* An alternate signal stack (sigaltstack(2)): the bytes [base, base +
+ * size), size 0 when there is none. flags are sigaltstack()'s as the
+ * caller gave them (SS_AUTODISARM, a redundant SS_ONSTACK, SS_DISABLE);
+ * a handler's uc_stack shows them. */
+struct altstack {
+    u64 base;
+    u64 size;
+    u32 flags;
+};
+
 struct signal_state {
     u64 pending;
     u64 blocked;
-    u64 real_blocked; /* rt_sigtimedwait: the mask while it waits */
-    struct k_sigaction actions[NSIG];
+    /* rt_sigtimedwait's set while it sleeps, else 0. The mask stays as it
+     * is: a send wakes the process for a signal in ~blocked | waiting_for,
+     * and does not discard one of them as ignored. */
+    u64 waiting_for;
+    struct linux_sigaction actions[NSIG];
     struct sig_info info[SIGRTMIN - 1]; /* standard signals: the first instance's */
     /* Real-time instances in sending order (NULL when empty; proc_lock).
      * A pending real-time bit stays set while one of its instances is
@@ -79,8 +67,7 @@ struct signal_state {
     struct sigqueue *queue, *queue_tail;
     u32 queued;
     bool queue_closed; /* the process exits: nothing is queued any more */
-    u64 altstack_sp, altstack_size;
-    u32 altstack_flags; /* as sigaltstack() was given them (SS_AUTODISARM) */
+    struct altstack altstack;
     bool restore_mask; /* blocked is temporary: saved_mask comes back */
     u64 saved_mask;
 };
@@ -124,18 +111,34 @@ void signal_deliver(struct trap_frame *f, bool from_syscall);
  * (ignore; stop, sleeping here until SIGCONT or SIGKILL; exit, never
  * returning) and returns the first signal with a handler (its action in
  * *ka, its info in *info), or 0. */
-int signal_get(struct k_sigaction *ka, struct sig_info *info);
+int signal_get(struct linux_sigaction *ka, struct sig_info *info);
 /* After a handler frame is built: blocks sa_mask (and sig unless
  * SA_NODEFER) on top of old_mask. */
-void signal_handler_done(int sig, const struct k_sigaction *ka, u64 old_mask);
-/* The 128-byte siginfo_t a handler or rt_sigtimedwait sees. */
-void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *in);
+void signal_handler_done(int sig, const struct linux_sigaction *ka, u64 old_mask);
+/* The siginfo_t a handler or rt_sigtimedwait sees. */
+void signal_fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_info *in);
 
 /* rt_sigreturn: no restart_syscall of an older call any more. */
 void signal_restart_reset(void);
-/* Alternate signal stacks (sigaltstack(2); sp: the user stack pointer). */
-bool signal_on_altstack(const struct signal_state *s, u64 sp);
-long signal_set_altstack(uptr_t uss, uptr_t uoss, u64 sp);
+/* Alternate signal stacks (kernel/signal/altstack.c; sp is always a user
+ * stack pointer). altstack_contains: sp runs on st (the next push lands in
+ * it). altstack_in_use: the same, except that a stack armed with
+ * SS_AUTODISARM never counts (delivery disarms it, so sp is there only if
+ * a handler re-armed it while running on it). */
+bool altstack_contains(const struct altstack *st, u64 sp);
+bool altstack_in_use(const struct altstack *st, u64 sp);
+/* What sigaltstack() reports of st at sp: ss_flags is SS_DISABLE without
+ * a stack, SS_ONSTACK while in use, else 0, plus SS_AUTODISARM if given. */
+struct linux_stack altstack_report(const struct altstack *st, u64 sp);
+/* The uc_stack a handler's frame saves; altstack_validate gives st back
+ * from it at rt_sigreturn. */
+struct linux_stack altstack_save(const struct altstack *st);
+/* Checks a new stack req against the current st at sp. Returns 0 with
+ * the new stack in *out, or, in this order: -EPERM (st in use), -EINVAL
+ * (flags other than SS_ONSTACK, SS_DISABLE, SS_AUTODISARM, or both of the
+ * first two), -ENOMEM (size below MINSIGSTKSZ, unless disabling). */
+int altstack_validate(const struct altstack *st, u64 sp, const struct linux_stack *req,
+                   struct altstack *out);
 
 /* A temporary blocked mask for the length of a call (sigsuspend, ppoll,
  * pselect6). signal_end_temp_mask(interrupted): restores the old mask now,

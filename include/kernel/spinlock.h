@@ -20,4 +20,10 @@ typedef struct spinlock {
 u64 spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, u64 flags);
 
+/* Every function named *_locked starts with spin_assert_held(&the_lock):
+ * it panics, naming the function, when the lock is not held. On one CPU
+ * "held" means "held by us"; SMP would record the owner CPU in the lock. */
+void spin_assert_held_in(const spinlock_t *l, const char *func);
+#define spin_assert_held(l) spin_assert_held_in((l), __func__)
+
 #endif

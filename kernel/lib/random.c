@@ -81,6 +81,7 @@ static bool hw_random(u64 *v, bool seed)
 /* Folds data into the key: key = first 32 bytes of ChaCha20(key ^ data). */
 static void mix_locked(const void *data, size_t len)
 {
+    spin_assert_held(&rng_lock);
     const u8 *p = data;
     u32 block[16];
 
@@ -100,6 +101,7 @@ static void mix_locked(const void *data, size_t len)
 
 static void seed_locked(void)
 {
+    spin_assert_held(&rng_lock);
     u64 s[12], sec;
     u32 nsec;
     int n = 0;

@@ -89,6 +89,7 @@ void process_free(struct process *p)
 
 struct process *process_find_locked(int pid)
 {
+    spin_assert_held(&proc_lock);
     struct list_head *pos;
     list_for_each(pos, &all_processes)
     {
@@ -110,6 +111,7 @@ struct process *process_find(int pid)
 
 bool process_group_orphaned_locked(int pgid, const struct process *ignore)
 {
+    spin_assert_held(&proc_lock);
     struct list_head *pos;
     list_for_each(pos, &all_processes)
     {

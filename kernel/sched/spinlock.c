@@ -16,6 +16,13 @@ u64 spin_lock_irqsave(spinlock_t *l)
     return flags;
 }
 
+void spin_assert_held_in(const spinlock_t *l, const char *func)
+{
+    if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+        panic("%s: spinlock '%s' not held", func, l->name ? l->name : "?");
+    }
+}
+
 void spin_unlock_irqrestore(spinlock_t *l, u64 flags)
 {
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);

@@ -8,6 +8,7 @@
 #include <arch/x86_64/uaccess.h>
 #include <kernel/compiler.h>
 #include <kernel/itimer.h>
+#include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -99,9 +100,13 @@ void itimer_exit(struct process *p)
     ktimer_cancel(&p->itimers.cpu_poll);
 }
 
-/* The current value of timer which, with interrupts off. */
-static void get_locked(struct process *p, int which, struct linux_itimerval *out)
+/* The current value of timer which. Interrupts must be off: the tick
+ * updates the CPU-time timers and ktimers fire from the interrupt. */
+static void get_irqs_off(struct process *p, int which, struct linux_itimerval *out)
 {
+    if (irq_enabled()) {
+        panic("itimer: %s with interrupts on", __func__);
+    }
     struct itimers *it = &p->itimers;
     u64 left = 0, interval = 0;
     if (which == ITIMER_REAL) {
@@ -138,7 +143,7 @@ static long do_setitimer(int which, const struct linux_itimerval *n, struct linu
     struct itimers *it = &p->itimers;
     u64 flags = irq_save();
     if (old) {
-        get_locked(p, which, old);
+        get_irqs_off(p, which, old);
     }
     if (n) {
         if (!value) {

@@ -15,6 +15,14 @@ u64 spin_lock_irqsave(spinlock_t *l)
     return 0;
 }
 
+void spin_assert_held_in(const spinlock_t *l, const char *func)
+{
+    if (!l->locked) {
+        fprintf(stderr, "%s: spinlock %s not held\n", func, l->name ? l->name : "?");
+        abort();
+    }
+}
+
 void spin_unlock_irqrestore(spinlock_t *l, u64 flags)
 {
     (void)flags;
