@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Signal handler frames in the Linux x86_64 layout (struct rt_sigframe),
- * and rt_sigreturn, which restores every register from one. */
+/* Signal handler frames in the Linux x86_64 layout (struct
+ * linux_rt_sigframe, include/abi/signal.h), and rt_sigreturn, which
+ * restores every register from one. */
 #include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
@@ -14,54 +15,23 @@
 #include <kernel/syscall.h>
 
 #define RED_ZONE 128
-#define UC_FP_XSTATE 0x1
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define SS_AUTODISARM (1u << 31)
 #define NR_RESTART_SYSCALL 219
 /* Flags user code may change through rt_sigreturn: CF PF AF ZF SF TF DF OF
  * NT RF AC ID (the flags Linux lets sigreturn restore). */
 #define RFLAGS_USER_MASK 0x254dd5ul
 
-struct sigcontext_k {
-    u64 r8, r9, r10, r11, r12, r13, r14, r15;
-    u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-    u16 cs, gs, fs, ss;
-    u64 err, trapno, oldmask, cr2;
-    u64 fpstate;
-    u64 reserved[8];
-};
-
-struct ucontext_k {
-    u64 uc_flags;
-    u64 uc_link;
-    u64 ss_sp;
-    s32 ss_flags;
-    s32 pad;
-    u64 ss_size;
-    struct sigcontext_k mcontext;
-    u64 sigmask;
-};
-
-struct rt_sigframe {
-    u64 pretcode;
-    struct ucontext_k uc;
-    struct siginfo_k info;
-};
-
-_Static_assert(sizeof(struct sigcontext_k) == 256, "sigcontext is 256 bytes");
-_Static_assert(sizeof(struct siginfo_k) == 128, "siginfo is 128 bytes");
-
 /* Builds the frame on the user (or alternate) stack and points the
  * registers at the handler. Returns false if the stack is unusable. */
-static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction *act,
+static bool setup_frame(struct trap_frame *f, int sig, const struct linux_sigaction *act,
                         const struct sig_info *info, struct signal_state *s, u64 old_mask)
 {
     u64 sp = f->rsp;
-    bool on_alt = signal_on_altstack(s, sp);
-    bool use_alt = (act->flags & SA_ONSTACK) && s->altstack_size && !on_alt;
+    /* Already on the alternate stack (a nested signal): stay below the
+     * frames there, even when SS_AUTODISARM re-armed it meanwhile. */
+    bool use_alt =
+        (act->sa_flags & SA_ONSTACK) && s->altstack.size && !altstack_contains(&s->altstack, sp);
     if (use_alt) {
-        sp = s->altstack_sp + s->altstack_size;
+        sp = s->altstack.base + s->altstack.size;
     } else {
         sp -= RED_ZONE;
     }
@@ -72,18 +42,16 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
     if (copy_to_user(uptr(fpstate), t->fpu, FPU_STATE_SIZE) < 0) {
         return false;
     }
-    sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16) - 8;
+    sp = ALIGN_DOWN(sp - sizeof(struct linux_rt_sigframe), 16) - 8;
 
-    struct rt_sigframe fr;
+    struct linux_rt_sigframe fr;
     memset(&fr, 0, sizeof(fr));
-    fr.pretcode = act->restorer;
-    /* uc_stack: the alternate stack settings as sigaltstack() took them
-     * (Linux saves the flags as given, without SS_ONSTACK); rt_sigreturn
-     * reinstates them (SS_AUTODISARM disarms the stack meanwhile). */
-    fr.uc.ss_sp = s->altstack_sp;
-    fr.uc.ss_size = s->altstack_size;
-    fr.uc.ss_flags = s->altstack_size ? (s32)s->altstack_flags : SS_DISABLE;
-    struct sigcontext_k *mc = &fr.uc.mcontext;
+    fr.pretcode = act->sa_restorer;
+    /* uc_stack: the alternate stack as sigaltstack() set it (not whether
+     * we run on it); rt_sigreturn reinstates it (SS_AUTODISARM disarms
+     * the stack meanwhile). */
+    fr.uc.uc_stack = altstack_save(&s->altstack);
+    struct linux_sigcontext *mc = &fr.uc.uc_mcontext;
     mc->r8 = f->r8;
     mc->r9 = f->r9;
     mc->r10 = f->r10;
@@ -109,22 +77,21 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
     mc->oldmask = old_mask;
     mc->cr2 = info->addr;
     mc->fpstate = fpstate;
-    fr.uc.sigmask = old_mask;
+    fr.uc.uc_sigmask = old_mask;
     signal_fill_siginfo(&fr.info, sig, info);
     if (copy_to_user(uptr(sp), &fr, sizeof(fr)) < 0) {
         return false;
     }
     /* Linux disarms on any delivery, on the alternate stack or not. */
-    if (s->altstack_flags & SS_AUTODISARM) {
-        s->altstack_sp = s->altstack_size = 0;
-        s->altstack_flags = 0;
+    if (s->altstack.flags & SS_AUTODISARM) {
+        s->altstack = (struct altstack){0, 0, 0};
     }
 
     f->rsp = sp;
-    f->rip = act->handler;
+    f->rip = act->sa_handler;
     f->rdi = (u64)sig;
-    f->rsi = sp + __builtin_offsetof(struct rt_sigframe, info);
-    f->rdx = sp + __builtin_offsetof(struct rt_sigframe, uc);
+    f->rsi = sp + __builtin_offsetof(struct linux_rt_sigframe, info);
+    f->rdx = sp + __builtin_offsetof(struct linux_rt_sigframe, uc);
     f->rax = 0;
     f->rflags &= ~(RFLAGS_TF | (1ul << 10)); /* no trap flag, DF clear as the ABI wants */
     f->cs = USER_CS;
@@ -135,12 +102,13 @@ static bool setup_frame(struct trap_frame *f, int sig, const struct k_sigaction 
 }
 
 /* An interrupted syscall resumes (restart) or fails with EINTR. */
-static void fix_syscall_return(struct trap_frame *f, const struct k_sigaction *act, bool handler)
+static void fix_syscall_return(struct trap_frame *f, const struct linux_sigaction *act,
+                               bool handler)
 {
     long ret = (long)f->rax;
     bool restart = false;
     if (ret == -ERESTARTSYS) {
-        restart = !handler || (act->flags & SA_RESTART);
+        restart = !handler || (act->sa_flags & SA_RESTART);
     } else if (ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK) {
         restart = !handler;
     } else if (ret == -ERESTARTNOINTR) {
@@ -165,7 +133,7 @@ void signal_deliver(struct trap_frame *f, bool from_syscall)
         return;
     }
     struct signal_state *s = &p->sig;
-    struct k_sigaction ka;
+    struct linux_sigaction ka;
     struct sig_info info;
     /* Like Linux, every signal the mask lets through gets its frame now,
      * each on top of the previous one: the last one's handler runs first
@@ -225,12 +193,12 @@ SYSCALL_DEFINE0(rt_sigreturn)
     struct trap_frame *f = t->user_frame;
     struct process *p = current_process();
     u64 addr = f->rsp - 8; /* the handler's ret popped pretcode */
-    struct rt_sigframe fr;
+    struct linux_rt_sigframe fr;
     signal_restart_reset();
     if (copy_from_user(&fr, uptr(addr), sizeof(fr)) < 0) {
         return bad_frame();
     }
-    struct sigcontext_k *mc = &fr.uc.mcontext;
+    struct linux_sigcontext *mc = &fr.uc.uc_mcontext;
     /* A forged frame may not leave user mode: kernel or other selectors
      * (Linux's iret would fault on them), kernel or non-canonical
      * addresses. */
@@ -276,12 +244,15 @@ SYSCALL_DEFINE0(rt_sigreturn)
     f->ss = USER_DS;
     f->vector = (u64)-1; /* not a syscall any more: no restart */
     u64 flags = spin_lock_irqsave(&proc_lock);
-    p->sig.blocked = fr.uc.sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+    p->sig.blocked = fr.uc.uc_sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
     spin_unlock_irqrestore(&proc_lock, flags);
-    /* The alternate stack as it was (errors ignored, as on Linux, which
-     * checks the stack pointer of the sigreturn call: a handler on the
-     * alternate stack that re-armed it keeps its own settings). */
-    signal_set_altstack(uptr(addr + __builtin_offsetof(struct rt_sigframe, uc.ss_sp)), uptr(0),
-                        addr + 8);
+    /* The alternate stack as it was, checked as sigaltstack() would be at
+     * the stack pointer of this call. A rejected one changes nothing, as
+     * on Linux: a handler still on the alternate stack that set it up
+     * again (without SS_AUTODISARM) keeps its own settings. */
+    struct altstack back;
+    if (altstack_validate(&p->sig.altstack, addr + 8, &fr.uc.uc_stack, &back) == 0) {
+        p->sig.altstack = back;
+    }
     return SYSCALL_FRAME_REPLACED;
 }

@@ -235,9 +235,9 @@ static void user_fault(struct trap_frame *f)
         panic("user-mode %s without a process", exception_name(f->vector));
     }
     /* A fault that cannot be handled (blocked or ignored) kills, as on Linux. */
-    struct k_sigaction *act = &p->sig.actions[sig - 1];
-    if ((p->sig.blocked & SIGBIT(sig)) || act->handler == SIG_IGN) {
-        act->handler = SIG_DFL;
+    struct linux_sigaction *act = &p->sig.actions[sig - 1];
+    if ((p->sig.blocked & SIGBIT(sig)) || act->sa_handler == SIG_IGN) {
+        act->sa_handler = SIG_DFL;
         p->sig.blocked &= ~SIGBIT(sig);
     }
     struct sig_info info = {0, 0, 0, 0, read_cr2()};

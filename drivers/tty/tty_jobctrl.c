@@ -150,7 +150,7 @@ void tty_maybe_set_ctty(struct tty *t)
 
 static bool refuses(const struct process *p, int sig)
 {
-    return p->sig.actions[sig - 1].handler == SIG_IGN || (p->sig.blocked & SIGBIT(sig));
+    return p->sig.actions[sig - 1].sa_handler == SIG_IGN || (p->sig.blocked & SIGBIT(sig));
 }
 
 int tty_check_job(struct tty *t, int sig)

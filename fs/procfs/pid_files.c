@@ -111,7 +111,7 @@ static void sig_masks(const struct process *p, u64 *ign, u64 *cgt)
 {
     *ign = *cgt = 0;
     for (int s = 1; s <= NSIG; s++) {
-        u64 h = p->sig.actions[s - 1].handler;
+        u64 h = p->sig.actions[s - 1].sa_handler;
         if (h == SIG_IGN) {
             *ign |= SIGBIT(s);
         } else if (h != SIG_DFL) {

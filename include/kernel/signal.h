@@ -54,9 +54,9 @@ struct altstack {
 struct signal_state {
     u64 pending;
     u64 blocked;
-    /* rt_sigtimedwait's set while it sleeps, else 0. The mask stays as it
-     * is: a send wakes the process for a signal in ~blocked | waiting_for,
-     * and does not discard one of them as ignored. */
+    /* rt_sigtimedwait's set while it sleeps, else 0 (proc_lock). The mask
+     * stays as it is: a send wakes the process for a signal in ~blocked |
+     * waiting_for, and does not discard one of them as ignored. */
     u64 waiting_for;
     struct linux_sigaction actions[NSIG];
     struct sig_info info[SIGRTMIN - 1]; /* standard signals: the first instance's */
@@ -138,7 +138,7 @@ struct linux_stack altstack_save(const struct altstack *st);
  * (flags other than SS_ONSTACK, SS_DISABLE, SS_AUTODISARM, or both of the
  * first two), -ENOMEM (size below MINSIGSTKSZ, unless disabling). */
 int altstack_validate(const struct altstack *st, u64 sp, const struct linux_stack *req,
-                   struct altstack *out);
+                      struct altstack *out);
 
 /* A temporary blocked mask for the length of a call (sigsuspend, ppoll,
  * pselect6). signal_end_temp_mask(interrupted): restores the old mask now,

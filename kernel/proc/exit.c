@@ -10,6 +10,7 @@
 #include <kernel/proc_fs.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/time.h>
 #include <kernel/vm.h>
@@ -39,8 +40,8 @@ void process_vfork_release(struct process *p)
  * SA_NOCLDWAIT): then they never become zombies. proc_lock held. */
 static bool parent_autoreaps(const struct process *parent)
 {
-    const struct k_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
-    return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+    const struct linux_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
+    return a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT);
 }
 
 __attribute__((noreturn)) void process_exit(int wait_status)
@@ -118,7 +119,7 @@ __attribute__((noreturn)) void process_exit(int wait_status)
             info.status = wait_status & 0x7f;
         }
         autoreap = parent_autoreaps(parent);
-        if (parent->sig.actions[SIGCHLD - 1].handler != SIG_IGN) {
+        if (parent->sig.actions[SIGCHLD - 1].sa_handler != SIG_IGN) {
             signal_send_locked(parent, SIGCHLD, &info);
         }
         if (autoreap) {
@@ -322,16 +323,6 @@ SYSCALL_DEFINE4(wait4, int, pid, uptr_t, ustatus, int, options, uptr_t, rusage)
     return rep.pid;
 }
 
-struct k_siginfo_chld {
-    s32 si_signo, si_errno, si_code, pad;
-    s32 si_pid;
-    u32 si_uid;
-    s32 si_status;
-    s32 pad2;
-    u64 si_utime, si_stime;
-    u8 rest[128 - 48];
-};
-
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_t, rusage)
 {
     if ((options & ~(WNOHANG | WEXITED | WUNTRACED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL |
@@ -354,7 +345,8 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, uptr_t, infop, int, options, uptr_
         return r;
     }
     /* With WNOHANG and nothing ready, Linux zeroes si_pid (and si_signo). */
-    struct k_siginfo_chld info = {0};
+    struct linux_siginfo info;
+    memset(&info, 0, sizeof(info));
     if (r > 0) {
         info.si_signo = SIGCHLD;
         info.si_pid = rep.pid;

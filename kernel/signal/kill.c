@@ -26,6 +26,7 @@ static bool may_signal(const struct process *me, const struct process *p, int si
 /* Sends to one live process; proc_lock held. */
 static long kill_locked(struct process *p, int sig, const struct sig_info *info)
 {
+    spin_assert_held(&proc_lock);
     if (!may_signal(current_process(), p, sig)) {
         return -EPERM;
     }
@@ -109,7 +110,7 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
  * process. */
 static long queueinfo(int pid, int sig, uptr_t uinfo)
 {
-    struct siginfo_k si;
+    struct linux_siginfo si;
     if (copy_from_user(&si, uinfo, sizeof(si)) < 0) {
         return -EFAULT;
     }
@@ -120,7 +121,7 @@ static long queueinfo(int pid, int sig, uptr_t uinfo)
     if (pid <= 0) {
         return -ESRCH;
     }
-    struct sig_info info = {si.si_code, si.u.kill.pid, si.u.kill.uid, 0, si.u.kill.value};
+    struct sig_info info = {si.si_code, si.si_pid, si.si_uid, 0, si.si_value};
     u64 flags = spin_lock_irqsave(&proc_lock);
     struct process *p = process_find_locked(pid);
     long r = -ESRCH;

@@ -62,30 +62,37 @@ static enum default_action default_action(int sig)
 
 static bool is_ignored(const struct signal_state *s, int sig)
 {
-    u64 h = s->actions[sig - 1].handler;
+    u64 h = s->actions[sig - 1].sa_handler;
     return h == SIG_IGN ||
            (h == SIG_DFL && (default_action(sig) == ACT_IGNORE || default_action(sig) == ACT_CONT));
 }
 
-/* Whether sending sig to p can be skipped altogether (Linux's sig_ignored):
- * a blocked signal is kept, as the action may change before it is
- * unblocked. Otherwise init gets no signal it has no handler for
- * (kill -9 1, the terminal's SIGINT included), except a fault of its own. */
-static bool send_ignored(const struct process *p, int sig, const struct sig_info *info)
+/* The signals whose arrival p must act on now: those its mask lets
+ * through, and those rt_sigtimedwait sleeps for. A send wakes p for them,
+ * and rt_sigtimedwait sleeps until one of them is pending. */
+static u64 wakeup_set(const struct signal_state *s)
+{
+    return ~s->blocked | s->waiting_for;
+}
+
+/* Whether sig, sent to p, can be dropped at once instead of made pending.
+ * Only when nothing could ever see it: a blocked signal stays, as its
+ * action may change before it is unblocked, and so does one that
+ * rt_sigtimedwait waits for, which takes it whatever its action (BusyBox
+ * init waits for SIGCHLD that way). Other signals go when their action
+ * ignores them; and init keeps only those it has a handler for (not
+ * kill -9 1, nor the terminal's SIGINT), besides faults of its own. */
+static bool discard_at_send(const struct process *p, int sig, const struct sig_info *info)
 {
     const struct signal_state *s = &p->sig;
-    /* Blocked first, as Linux: init's own sigtimedwait (BusyBox init
-     * waits for SIGCHLD that way) must see signals it has no handler for. */
-    if ((s->blocked | s->real_blocked) & SIGBIT(sig)) {
+    if ((s->blocked | s->waiting_for) & SIGBIT(sig)) {
         return false;
     }
-    if (p->pid == INIT_PID && s->actions[sig - 1].handler == SIG_DFL &&
-        !((SIGBIT(sig) & SYNCHRONOUS_SIGNALS) && info && info->code > 0)) {
+    bool own_fault = (SIGBIT(sig) & SYNCHRONOUS_SIGNALS) && info && info->code > 0;
+    if (p->pid == INIT_PID && s->actions[sig - 1].sa_handler == SIG_DFL && !own_fault) {
         return true;
     }
-    if (SIGBIT(sig) & UNCATCHABLE) {
-        return false;
-    }
+    /* SIGKILL and SIGSTOP are never ignored: their action cannot change. */
     return is_ignored(s, sig);
 }
 
@@ -98,8 +105,8 @@ static void notify_parent_stop(struct process *p, int why)
     if (!parent || parent->state == PROC_ZOMBIE) {
         return;
     }
-    const struct k_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
-    if (a->handler != SIG_IGN && !(a->flags & SA_NOCLDSTOP)) {
+    const struct linux_sigaction *a = &parent->sig.actions[SIGCHLD - 1];
+    if (a->sa_handler != SIG_IGN && !(a->sa_flags & SA_NOCLDSTOP)) {
         struct sig_info info = {why, p->pid, p->cred.uid,
                                 why == CLD_CONTINUED ? SIGCONT : p->stop_sig, 0};
         signal_send_locked(parent, SIGCHLD, &info);
@@ -112,6 +119,7 @@ static void notify_parent_stop(struct process *p, int why)
  * resumes a stopped process whatever its action or mask. */
 int signal_send_locked(struct process *p, int sig, const struct sig_info *info)
 {
+    spin_assert_held(&proc_lock);
     if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > NSIG) {
         return 0;
     }
@@ -129,7 +137,7 @@ int signal_send_locked(struct process *p, int sig, const struct sig_info *info)
             }
         }
     }
-    if (send_ignored(p, sig, info)) {
+    if (discard_at_send(p, sig, info)) {
         return 0;
     }
     struct sig_info k = info ? *info : (struct sig_info){SI_KERNEL, 0, 0, 0, 0};
@@ -143,7 +151,7 @@ int signal_send_locked(struct process *p, int sig, const struct sig_info *info)
         s->info[sig - 1] = k;
     }
     s->pending |= SIGBIT(sig);
-    if (!(s->blocked & SIGBIT(sig)) && p->thread) {
+    if ((wakeup_set(s) & SIGBIT(sig)) && p->thread) {
         wake_thread(p->thread);
     }
     return 0;
@@ -168,6 +176,7 @@ void signal_send_pgrp(int pgid, int sig, const struct sig_info *info)
 
 void signal_send_pgrp_locked(int pgid, int sig, const struct sig_info *info)
 {
+    spin_assert_held(&proc_lock);
     struct list_head *pos;
     list_for_each(pos, &all_processes)
     {
@@ -182,9 +191,9 @@ void signal_force(int sig, const struct sig_info *info)
 {
     struct process *p = current_process();
     u64 flags = spin_lock_irqsave(&proc_lock);
-    struct k_sigaction *act = &p->sig.actions[sig - 1];
-    if ((p->sig.blocked & SIGBIT(sig)) || act->handler == SIG_IGN) {
-        act->handler = SIG_DFL;
+    struct linux_sigaction *act = &p->sig.actions[sig - 1];
+    if ((p->sig.blocked & SIGBIT(sig)) || act->sa_handler == SIG_IGN) {
+        act->sa_handler = SIG_DFL;
         p->sig.blocked &= ~SIGBIT(sig);
     }
     signal_send_locked(p, sig, info);
@@ -209,25 +218,22 @@ void signal_fork(struct signal_state *child, const struct signal_state *parent)
     child->queue = child->queue_tail = NULL;
     child->queued = 0;
     child->queue_closed = false;
-    child->real_blocked = 0;
+    child->waiting_for = 0;
     child->restore_mask = false;
-    child->altstack_sp = parent->altstack_sp;
-    child->altstack_size = parent->altstack_size;
-    child->altstack_flags = parent->altstack_flags;
+    child->altstack = parent->altstack;
 }
 
 void signal_exec(struct signal_state *s)
 {
     for (int i = 0; i < NSIG; i++) {
-        if (s->actions[i].handler != SIG_IGN) {
+        if (s->actions[i].sa_handler != SIG_IGN) {
             memset(&s->actions[i], 0, sizeof(s->actions[i]));
         }
     }
-    s->altstack_sp = s->altstack_size = 0;
-    s->altstack_flags = 0;
+    s->altstack = (struct altstack){0, 0, 0};
 }
 
-void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *in)
+void signal_fill_siginfo(struct linux_siginfo *si, int sig, const struct sig_info *in)
 {
     memset(si, 0, sizeof(*si));
     si->si_signo = sig;
@@ -235,15 +241,15 @@ void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct sig_info *i
     bool fault =
         sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP;
     if (fault && in->code > 0 && in->code != SI_KERNEL) {
-        si->u.addr = in->addr;
+        si->si_addr = in->addr;
         return;
     }
-    si->u.kill.pid = in->pid;
-    si->u.kill.uid = in->uid;
+    si->si_pid = in->pid;
+    si->si_uid = in->uid;
     if (sig == SIGCHLD && in->code >= CLD_EXITED && in->code <= CLD_CONTINUED) {
-        si->u.kill.status = in->status;
+        si->si_status = in->status;
     } else {
-        si->u.kill.value = in->addr;
+        si->si_value = in->addr;
     }
 }
 
@@ -321,7 +327,7 @@ static void stopped_sleep(struct process *p)
     finish_wait(&wq, &w);
 }
 
-int signal_get(struct k_sigaction *ka, struct sig_info *info)
+int signal_get(struct linux_sigaction *ka, struct sig_info *info)
 {
     struct process *p = current_process();
     struct signal_state *s = &p->sig;
@@ -332,16 +338,16 @@ int signal_get(struct k_sigaction *ka, struct sig_info *info)
             spin_unlock_irqrestore(&proc_lock, flags);
             return 0;
         }
-        struct k_sigaction *act = &s->actions[sig - 1];
-        if (sig != SIGKILL && act->handler == SIG_IGN) {
+        struct linux_sigaction *act = &s->actions[sig - 1];
+        if (sig != SIGKILL && act->sa_handler == SIG_IGN) {
             spin_unlock_irqrestore(&proc_lock, flags);
             continue;
         }
-        if (sig != SIGKILL && act->handler != SIG_DFL) {
+        if (sig != SIGKILL && act->sa_handler != SIG_DFL) {
             *ka = *act;
-            if (act->flags & SA_RESETHAND) {
-                act->handler = SIG_DFL;
-                act->flags &= ~SA_SIGINFO;
+            if (act->sa_flags & SA_RESETHAND) {
+                act->sa_handler = SIG_DFL;
+                act->sa_flags &= ~SA_SIGINFO;
             }
             spin_unlock_irqrestore(&proc_lock, flags);
             return sig;
@@ -371,10 +377,10 @@ int signal_get(struct k_sigaction *ka, struct sig_info *info)
     }
 }
 
-void signal_handler_done(int sig, const struct k_sigaction *ka, u64 old_mask)
+void signal_handler_done(int sig, const struct linux_sigaction *ka, u64 old_mask)
 {
     struct signal_state *s = &current_process()->sig;
-    u64 block = ka->mask | ((ka->flags & SA_NODEFER) ? 0 : SIGBIT(sig));
+    u64 block = ka->sa_mask | ((ka->sa_flags & SA_NODEFER) ? 0 : SIGBIT(sig));
     u64 flags = spin_lock_irqsave(&proc_lock);
     s->blocked = (old_mask | block) & ~UNCATCHABLE;
     spin_unlock_irqrestore(&proc_lock, flags);
@@ -431,7 +437,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
     }
     struct process *p = current_process();
     struct signal_state *s = &p->sig;
-    struct k_sigaction k;
+    struct linux_sigaction k;
     if (!uptr_is_null(act)) {
         if (copy_from_user(&k, act, sizeof(k)) < 0) {
             return -EFAULT;
@@ -444,7 +450,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uptr_t, act, uptr_t, oact, u64, sigsetsi
         return -EFAULT;
     }
     if (!uptr_is_null(act)) {
-        k.mask &= ~UNCATCHABLE;
+        k.sa_mask &= ~UNCATCHABLE;
         u64 flags = spin_lock_irqsave(&proc_lock);
         s->actions[sig - 1] = k;
         /* POSIX: setting an action that ignores the signal discards a
@@ -525,6 +531,53 @@ SYSCALL_DEFINE0(pause)
     return -ERESTARTNOHAND;
 }
 
+#define NO_DEADLINE (~0ull)
+
+/* rt_sigtimedwait's sleep, with waiting_for = set so that a send wakes us
+ * for those signals even while they are blocked. Each round looks, in
+ * this order, for a signal of set (taken off the pending set: it is the
+ * result, its siginfo in *info), the deadline (monotonic ns) having
+ * passed (-EAGAIN), or some other signal in wakeup_set(), one the mask
+ * lets through, which must be acted on first (-EINTR: sigtimedwait is
+ * never restarted, signal(7)); with none of these it sleeps. */
+static int await_signal(struct signal_state *s, u64 set, u64 deadline, struct sig_info *info)
+{
+    struct wait_queue wq; /* nobody wakes it: a send wakes our thread */
+    wait_queue_init(&wq);
+    struct wait_entry w = WAIT_ENTRY_INIT;
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    s->waiting_for = set;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    int result;
+    for (;;) {
+        prepare_to_wait(&wq, &w);
+        u64 now = clock_monotonic_ns();
+        flags = spin_lock_irqsave(&proc_lock);
+        result = dequeue(s, set, info);
+        if (result == 0 && now >= deadline) {
+            result = -EAGAIN;
+        } else if (result == 0 && (s->pending & wakeup_set(s))) {
+            result = -EINTR;
+        }
+        if (result != 0) {
+            /* Under the same lock as the last look: from here on a send
+             * sees the plain mask again. */
+            s->waiting_for = 0;
+        }
+        spin_unlock_irqrestore(&proc_lock, flags);
+        if (result != 0) {
+            break;
+        }
+        if (deadline == NO_DEADLINE) {
+            schedule();
+        } else {
+            schedule_timeout(deadline - now);
+        }
+    }
+    finish_wait(&wq, &w);
+    return result;
+}
+
 SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, sigsetsize)
 {
     if (sigsetsize != sizeof(u64)) {
@@ -534,67 +587,23 @@ SYSCALL_DEFINE4(rt_sigtimedwait, uptr_t, uset, uptr_t, uinfo, uptr_t, uts, u64, 
     if (copy_from_user(&set, uset, sizeof(set)) < 0) {
         return -EFAULT;
     }
-    set &= ~UNCATCHABLE;
-    u64 timeout = ~0ull;
+    u64 deadline = NO_DEADLINE;
     if (!uptr_is_null(uts)) {
+        u64 timeout;
         int r = timespec_get_user(uts, &timeout);
         if (r < 0) {
             return r;
         }
+        deadline = time_add_sat(clock_monotonic_ns(), timeout);
     }
-    struct process *p = current_process();
-    struct signal_state *s = &p->sig;
     struct sig_info info;
-    u64 flags = spin_lock_irqsave(&proc_lock);
-    int sig = dequeue(s, set, &info);
-    bool timed_out = false;
-    if (!sig && timeout != 0) {
-        /* The awaited signals are unblocked while we sleep, so that they
-         * wake us; blocked ones never reach a handler meanwhile, since we
-         * take them before returning to user mode. */
-        s->real_blocked = s->blocked;
-        s->blocked &= ~set;
-        spin_unlock_irqrestore(&proc_lock, flags);
-        u64 deadline = timeout == ~0ull ? ~0ull : time_add_sat(clock_monotonic_ns(), timeout);
-        struct wait_queue wq;
-        wait_queue_init(&wq);
-        struct wait_entry w = WAIT_ENTRY_INIT;
-        for (;;) {
-            prepare_to_wait(&wq, &w);
-            if (signal_pending()) {
-                break;
-            }
-            u64 now = clock_monotonic_ns();
-            if (now >= deadline) {
-                timed_out = true;
-                break;
-            }
-            if (deadline == ~0ull) {
-                schedule();
-            } else {
-                schedule_timeout(deadline - now);
-            }
-        }
-        finish_wait(&wq, &w);
-        flags = spin_lock_irqsave(&proc_lock);
-        s->blocked = s->real_blocked;
-        s->real_blocked = 0;
-        sig = dequeue(s, set, &info);
-    } else if (!sig) {
-        timed_out = true;
+    int sig = await_signal(&current_process()->sig, set & ~UNCATCHABLE, deadline, &info);
+    if (sig < 0 || uptr_is_null(uinfo)) {
+        return sig;
     }
-    spin_unlock_irqrestore(&proc_lock, flags);
-    if (!sig) {
-        return timed_out ? -EAGAIN : -EINTR;
-    }
-    if (!uptr_is_null(uinfo)) {
-        struct siginfo_k si;
-        signal_fill_siginfo(&si, sig, &info);
-        if (copy_to_user(uinfo, &si, sizeof(si)) < 0) {
-            return -EFAULT;
-        }
-    }
-    return sig;
+    struct linux_siginfo si;
+    signal_fill_siginfo(&si, sig, &info);
+    return copy_to_user(uinfo, &si, sizeof(si)) < 0 ? -EFAULT : sig;
 }
 
 /* restart_syscall(2): entered through the syscall instruction again after
@@ -616,65 +625,4 @@ SYSCALL_DEFINE0(restart_syscall)
 void signal_restart_reset(void)
 {
     current_process()->restart.fn = no_restart;
-}
-
-struct stack_t_k {
-    u64 sp;
-    s32 flags;
-    s32 pad;
-    u64 size;
-};
-
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define SS_AUTODISARM (1u << 31)
-#define MINSIGSTKSZ 2048
-
-bool signal_on_altstack(const struct signal_state *s, u64 sp)
-{
-    return s->altstack_size && sp > s->altstack_sp && sp - s->altstack_sp <= s->altstack_size;
-}
-
-/* Linux's do_sigaltstack; sp is the user stack pointer. */
-long signal_set_altstack(uptr_t uss, uptr_t uoss, u64 sp)
-{
-    struct signal_state *s = &current_process()->sig;
-    bool on = !(s->altstack_flags & SS_AUTODISARM) && signal_on_altstack(s, sp);
-    struct stack_t_k old = {s->altstack_sp, 0, 0, s->altstack_size};
-    old.flags = !s->altstack_size ? SS_DISABLE : (on ? SS_ONSTACK : 0);
-    old.flags |= (s32)(s->altstack_flags & SS_AUTODISARM);
-    if (!uptr_is_null(uss)) {
-        struct stack_t_k n;
-        if (copy_from_user(&n, uss, sizeof(n)) < 0) {
-            return -EFAULT;
-        }
-        if (on) {
-            return -EPERM;
-        }
-        u32 mode = (u32)n.flags & ~SS_AUTODISARM;
-        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0) {
-            return -EINVAL;
-        }
-        if (mode == SS_DISABLE) {
-            s->altstack_sp = s->altstack_size = 0;
-            s->altstack_flags = 0;
-        } else {
-            if (n.size < MINSIGSTKSZ) {
-                return -ENOMEM;
-            }
-            s->altstack_sp = n.sp;
-            s->altstack_size = n.size;
-            s->altstack_flags = (u32)n.flags; /* as given, like Linux */
-        }
-    }
-    if (!uptr_is_null(uoss) && copy_to_user(uoss, &old, sizeof(old)) < 0) {
-        return -EFAULT;
-    }
-    return 0;
-}
-
-SYSCALL_DEFINE2(sigaltstack, uptr_t, uss, uptr_t, uoss)
-{
-    struct trap_frame *f = current_thread()->user_frame;
-    return signal_set_altstack(uss, uoss, f->rsp);
 }

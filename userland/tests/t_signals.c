@@ -864,6 +864,151 @@ static void test_queue_and_wait(void)
     unblock_all();
 }
 
+/* ---- rt_sigtimedwait and the blocked mask ---- */
+
+/* The raw call (musl's sigtimedwait() retries on EINTR); ms < 0: no
+ * timeout. */
+static long timedwait_ms(const sigset_t *set, siginfo_t *si, long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    return syscall(SYS_rt_sigtimedwait, set, si, ms < 0 ? NULL : &ts, 8);
+}
+
+static int same_mask(const sigset_t *a, const sigset_t *b)
+{
+    for (int s = 1; s <= 64; s++) {
+        if (sigismember(a, s) != sigismember(b, s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int mask_unchanged(const sigset_t *before)
+{
+    sigset_t now;
+    sigprocmask(SIG_SETMASK, NULL, &now);
+    return same_mask(before, &now);
+}
+
+/* A child that sends sig to us after ms milliseconds. */
+static pid_t send_later(int sig, int ms)
+{
+    pid_t pid = child();
+    if (pid == 0) {
+        sleep_ms(ms);
+        kill(getppid(), sig);
+        _exit(0);
+    }
+    return pid;
+}
+
+static void test_sigtimedwait_mask(void)
+{
+    sigset_t saved, usr2, both, mask;
+    sigprocmask(SIG_SETMASK, NULL, &saved);
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    both = usr2;
+    sigaddset(&both, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    siginfo_t si;
+    int st;
+
+    /* A blocked signal sent while we sleep ends the wait. */
+    pid_t pid = send_later(SIGUSR2, 50);
+    memset(&si, 0, sizeof si);
+    long r = timedwait_ms(&usr2, &si, 5000);
+    CHECK(r == SIGUSR2 && si.si_signo == SIGUSR2 && si.si_pid == pid,
+          "rt_sigtimedwait returns a blocked signal that arrives while it waits");
+    CHECK(mask_unchanged(&mask), "rt_sigtimedwait: the blocked mask is unchanged after a signal");
+    wait_for(pid, &st, 0);
+
+    /* Nothing comes: EAGAIN once the time is up. */
+    long long t0 = mono_ns();
+    errno = 0;
+    r = timedwait_ms(&usr2, &si, 100);
+    int e = errno;
+    long long ms = (mono_ns() - t0) / 1000000;
+    CHECK(r == -1 && e == EAGAIN && ms >= 100, "rt_sigtimedwait 100 ms: EAGAIN, not early");
+    CHECK(mask_unchanged(&mask), "rt_sigtimedwait: the blocked mask is unchanged after EAGAIN");
+
+    /* A blocked signal outside the set neither ends the wait nor is
+     * lost. */
+    sigprocmask(SIG_BLOCK, &both, NULL);
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    pid = send_later(SIGUSR1, 50);
+    t0 = mono_ns();
+    errno = 0;
+    r = timedwait_ms(&usr2, &si, 400);
+    e = errno;
+    ms = (mono_ns() - t0) / 1000000;
+    wait_for(pid, &st, 0);
+    sigset_t pend;
+    sigpending(&pend);
+    CHECK(r == -1 && e == EAGAIN && ms >= 400 && sigismember(&pend, SIGUSR1),
+          "a blocked signal outside the set does not end the wait, and stays pending");
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    CHECK(timedwait_ms(&usr1, &si, 0) == SIGUSR1, "that signal can be taken afterwards");
+    CHECK(mask_unchanged(&mask), "rt_sigtimedwait: the blocked mask is unchanged (two blocked)");
+
+    /* An unblocked signal with a handler interrupts: EINTR, the handler
+     * has run, and the awaited signal stays blocked. */
+    set_action(SIGALRM, record, 0, NULL);
+    reset_notes();
+    struct itimerval it = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    errno = 0;
+    r = timedwait_ms(&usr2, &si, 5000);
+    e = errno;
+    CHECK(r == -1 && e == EINTR && hits[SIGALRM] == 1,
+          "rt_sigtimedwait interrupted by an unblocked handled signal: EINTR");
+    CHECK(mask_unchanged(&mask), "rt_sigtimedwait: the blocked mask is unchanged after EINTR");
+    set_disposition(SIGALRM, SIG_DFL);
+
+    /* Signals whose default action ignores them, blocked and waited for,
+     * arrive and are not discarded. */
+    static const int quiet[] = {SIGWINCH, SIGURG};
+    for (int i = 0; i < 2; i++) {
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, quiet[i]);
+        sigprocmask(SIG_BLOCK, &one, NULL);
+        pid = send_later(quiet[i], 50);
+        memset(&si, 0, sizeof si);
+        r = timedwait_ms(&one, &si, 5000);
+        CHECK(r == quiet[i] && si.si_pid == pid,
+              "signal %d (ignored by default) is kept while it is waited for", quiet[i]);
+        wait_for(pid, &st, 0);
+    }
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    pid = child();
+    if (pid == 0) {
+        sleep_ms(50);
+        _exit(3);
+    }
+    memset(&si, 0, sizeof si);
+    r = timedwait_ms(&chld, &si, 5000);
+    CHECK(r == SIGCHLD && si.si_pid == pid && si.si_code == CLD_EXITED && si.si_status == 3,
+          "SIGCHLD (ignored by default) is kept while it is waited for");
+    wait_for(pid, &st, 0);
+
+    /* Explicitly ignored but blocked: kept too, and taken. */
+    set_disposition(SIGUSR2, SIG_IGN);
+    pid = send_later(SIGUSR2, 50);
+    r = timedwait_ms(&usr2, &si, 5000);
+    CHECK(r == SIGUSR2, "a blocked SIG_IGN signal is kept for rt_sigtimedwait");
+    wait_for(pid, &st, 0);
+    set_disposition(SIGUSR2, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+}
+
 /* ---- queued real-time signals ---- */
 
 static volatile int rt_sigs[16], rt_vals[16], rt_codes[16];
@@ -1180,6 +1325,126 @@ static void test_altstack(void)
         _exit(recurse(0) == 12345 ? 1 : 2);
     }
     expect_exit(pid, 42, "stack overflow: SIGSEGV handler on the alternate stack");
+    free(alt_base);
+}
+
+/* ---- sigaltstack: errors, their order, and what it reports ---- */
+
+#define KERNEL_MINSIGSTKSZ 2048 /* Linux's floor for sigaltstack */
+
+/* The raw call: musl's sigaltstack() checks the size and SS_ONSTACK
+ * itself, in its own order, before the kernel sees the request. */
+static int altstack_errno(void *sp, size_t size, int flags)
+{
+    stack_t ss = {.ss_sp = sp, .ss_size = size, .ss_flags = flags};
+    errno = 0;
+    return syscall(SYS_sigaltstack, &ss, NULL) == 0 ? 0 : errno;
+}
+
+static volatile int on_bad_flags, on_disable, on_small, on_query_flags;
+
+/* Runs on the alternate stack: every change is EPERM, before the other
+ * checks. */
+static void alt_rules_handler(int sig, siginfo_t *si, void *ucp)
+{
+    (void)sig;
+    (void)si;
+    (void)ucp;
+    int saved = errno;
+    on_bad_flags = altstack_errno(alt_base, 1, 4);
+    on_disable = altstack_errno(NULL, 0, SS_DISABLE);
+    on_small = altstack_errno(alt_base, 1, 0);
+    stack_t old;
+    sigaltstack(NULL, &old);
+    on_query_flags = old.ss_flags;
+    errno = saved;
+}
+
+static char *alt_base2;
+static volatile int rearm_err;
+
+/* SS_AUTODISARM: the stack is disarmed here, so another may be set. */
+static void alt_rearm_handler(int sig, siginfo_t *si, void *ucp)
+{
+    (void)sig;
+    (void)si;
+    ucontext_t *uc = ucp;
+    alt_ucflags = uc->uc_stack.ss_flags;
+    int saved = errno;
+    rearm_err = altstack_errno(alt_base2, alt_size, 0);
+    errno = saved;
+}
+
+static void test_altstack_rules(void)
+{
+    alt_size = 65536;
+    alt_base = malloc(alt_size);
+    alt_base2 = malloc(alt_size);
+    stack_t old;
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_flags == SS_DISABLE, "sigaltstack: none at the start");
+
+    /* Not on the stack: EINVAL for the flags before ENOMEM for the size. */
+    CHECK(altstack_errno(alt_base, 1, 4) == EINVAL, "sigaltstack flags 4, tiny size: EINVAL");
+    CHECK(altstack_errno(alt_base, 1, SS_ONSTACK | SS_DISABLE) == EINVAL,
+          "sigaltstack SS_ONSTACK|SS_DISABLE: EINVAL");
+    CHECK(altstack_errno(alt_base, KERNEL_MINSIGSTKSZ - 1, 0) == ENOMEM,
+          "sigaltstack one byte below MINSIGSTKSZ: ENOMEM");
+    CHECK(altstack_errno(alt_base, 0, SS_ONSTACK) == ENOMEM,
+          "sigaltstack SS_ONSTACK, size 0: ENOMEM");
+    CHECK(altstack_errno(alt_base, KERNEL_MINSIGSTKSZ, 0) == 0,
+          "sigaltstack of exactly MINSIGSTKSZ is accepted");
+
+    /* A rejected request changes nothing, nor writes the old value. */
+    stack_t bad = {.ss_sp = alt_base2, .ss_size = 1, .ss_flags = 0};
+    memset(&old, 0x5a, sizeof old);
+    errno = 0;
+    int r = (int)syscall(SYS_sigaltstack, &bad, &old);
+    int e = errno;
+    CHECK(r == -1 && e == ENOMEM && old.ss_flags == 0x5a5a5a5a,
+          "a rejected sigaltstack leaves the old-value buffer alone");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_sp == alt_base && old.ss_size == KERNEL_MINSIGSTKSZ && old.ss_flags == 0,
+          "a rejected sigaltstack leaves the stack as it was");
+
+    /* SS_ONSTACK in a request means 0; SS_DISABLE ignores the size. */
+    CHECK(altstack_errno(alt_base, alt_size, SS_ONSTACK) == 0, "sigaltstack SS_ONSTACK: accepted");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_flags == 0 && old.ss_size == alt_size, "and reports 0 when not on it");
+    CHECK(altstack_errno(alt_base, 1, SS_DISABLE) == 0, "SS_DISABLE with a tiny size: accepted");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_flags == SS_DISABLE && old.ss_size == 0, "SS_DISABLE reports SS_DISABLE, size 0");
+    CHECK(altstack_errno(NULL, 0, SS_DISABLE | (int)SS_AUTODISARM) == 0,
+          "SS_DISABLE|SS_AUTODISARM: accepted");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_flags == (SS_DISABLE | (int)SS_AUTODISARM),
+          "SS_DISABLE|SS_AUTODISARM reads back with both flags");
+
+    /* On the stack: EPERM first, whatever else is wrong. */
+    altstack_errno(alt_base, alt_size, 0);
+    set_action(SIGUSR1, alt_rules_handler, SA_ONSTACK, NULL);
+    raise(SIGUSR1);
+    CHECK(on_query_flags == SS_ONSTACK, "in an SA_ONSTACK handler sigaltstack reports SS_ONSTACK");
+    CHECK(on_bad_flags == EPERM, "on the stack, bad flags and a tiny size: EPERM first");
+    CHECK(on_disable == EPERM, "on the stack, SS_DISABLE: EPERM");
+    CHECK(on_small == EPERM, "on the stack, a tiny size: EPERM");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_flags == 0 && old.ss_sp == alt_base, "after the handler: not on it, unchanged");
+
+    /* SS_AUTODISARM: the handler may set another stack; rt_sigreturn
+     * brings the saved one back. */
+    CHECK(altstack_errno(alt_base, alt_size, (int)SS_AUTODISARM) == 0, "sigaltstack SS_AUTODISARM");
+    set_action(SIGUSR1, alt_rearm_handler, SA_ONSTACK, NULL);
+    raise(SIGUSR1);
+    CHECK(rearm_err == 0, "SS_AUTODISARM: a handler on the disarmed stack may set another");
+    CHECK(alt_ucflags == (int)SS_AUTODISARM, "SS_AUTODISARM: uc_stack.ss_flags shows it");
+    sigaltstack(NULL, &old);
+    CHECK(old.ss_sp == alt_base && old.ss_flags == (int)SS_AUTODISARM,
+          "SS_AUTODISARM: rt_sigreturn restores the stack saved in uc_stack");
+
+    altstack_errno(NULL, 0, SS_DISABLE);
+    set_disposition(SIGUSR1, SIG_DFL);
+    free(alt_base2);
     free(alt_base);
 }
 
@@ -1692,8 +1957,10 @@ int main(int argc, char **argv)
     test_autoreap();
     test_handlers();
     test_queue_and_wait();
+    test_sigtimedwait_mask();
     test_rt_queue();
     test_altstack();
+    test_altstack_rules();
     test_registers();
     test_forged_frames();
     test_timers();
