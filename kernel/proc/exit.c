@@ -44,12 +44,10 @@ static bool parent_autoreaps(const struct process *parent)
     return a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT);
 }
 
-__attribute__((noreturn)) void process_exit(int wait_status)
+/* Gives back what the process holds: timers, signals, the session's
+ * terminal, its files, filesystem context and address space. */
+static void release_resources(struct process *p)
 {
-    struct process *p = current_process();
-    if (p->pid == INIT_PID) {
-        panic("init exited (wait status %#x)", wait_status);
-    }
     itimer_exit(p);
     signal_exit(p);
     if (p->pid == p->sid) {
@@ -72,29 +70,27 @@ __attribute__((noreturn)) void process_exit(int wait_status)
     mm_activate(NULL);
     mm_put(mm);
     process_vfork_release(p);
+}
 
-    struct process *init = process_find(INIT_PID);
+/* Hands p's children to init. Zombies init would never wait for go on
+ * *unwanted (freed by the caller after the lock). A child in another group
+ * of our session may have had us as its group's last link to the session:
+ * if that group is now orphaned with stopped members, it is hung up and
+ * continued (POSIX: a process group that becomes orphaned while any member
+ * is stopped gets SIGHUP, then SIGCONT). Returns whether init got a zombie.
+ * proc_lock held. */
+static bool reparent_children(struct process *p, struct process *init, struct list_head *unwanted)
+{
+    spin_assert_held(&proc_lock);
     bool init_has_zombie = false;
-    /* From ZOMBIE on, the parent may free p at any moment: this thread
-     * stops using it and nothing may preempt us before thread_exit. */
-    irq_disable();
-    current_thread()->process = NULL;
-    u64 flags = spin_lock_irqsave(&proc_lock);
-    /* Orphans are adopted by init. A child in another group of our session
-     * may have had us as its group's last link to the session: if that
-     * group is now orphaned with stopped members, it is hung up and
-     * continued (POSIX: a process group that becomes orphaned while any
-     * member is stopped gets SIGHUP, then SIGCONT). */
-    struct list_head unwanted = LIST_HEAD_INIT(unwanted);
     bool init_autoreaps = parent_autoreaps(init);
     while (!list_empty(&p->children)) {
         struct process *c = list_first_entry(&p->children, struct process, sibling);
         list_del(&c->sibling);
         c->parent = init;
         if (c->state == PROC_ZOMBIE && init_autoreaps) {
-            /* init would never wait for it: freed below. */
             list_del(&c->all_link);
-            list_add_tail(&c->sibling, &unwanted);
+            list_add_tail(&c->sibling, unwanted);
             continue;
         }
         list_add_tail(&c->sibling, &init->children);
@@ -103,6 +99,52 @@ __attribute__((noreturn)) void process_exit(int wait_status)
             signal_orphaned_pgrp_check(c->pgid, NULL);
         }
     }
+    return init_has_zombie;
+}
+
+/* Tells the parent (SIGCHLD with the exit's siginfo). Returns true when
+ * nobody will wait for p (the parent ignores SIGCHLD or set
+ * SA_NOCLDWAIT): p has then left the process lists and is the caller's to
+ * free. proc_lock held. */
+static bool notify_parent(struct process *p, int wait_status)
+{
+    spin_assert_held(&proc_lock);
+    struct process *parent = p->parent;
+    if (!parent) {
+        return false;
+    }
+    struct sig_info info = {CLD_EXITED, p->pid, p->cred.uid, (wait_status >> 8) & 0xff, 0};
+    if (wait_status & 0x7f) {
+        info.code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+        info.status = wait_status & 0x7f;
+    }
+    bool autoreap = parent_autoreaps(parent);
+    if (parent->sig.actions[SIGCHLD - 1].sa_handler != SIG_IGN) {
+        signal_send_locked(parent, SIGCHLD, &info);
+    }
+    if (autoreap) {
+        list_del(&p->all_link);
+        list_del(&p->sibling);
+    }
+    return autoreap;
+}
+
+__attribute__((noreturn)) void process_exit(int wait_status)
+{
+    struct process *p = current_process();
+    if (p->pid == INIT_PID) {
+        panic("init exited (wait status %#x)", wait_status);
+    }
+    release_resources(p);
+
+    struct process *init = process_find(INIT_PID);
+    /* From ZOMBIE on, the parent may free p at any moment: this thread
+     * stops using it and nothing may preempt us before thread_exit. */
+    irq_disable();
+    current_thread()->process = NULL;
+    u64 flags = spin_lock_irqsave(&proc_lock);
+    struct list_head unwanted = LIST_HEAD_INIT(unwanted);
+    bool init_has_zombie = reparent_children(p, init, &unwanted);
     p->exit_status = wait_status;
     p->state = PROC_ZOMBIE;
     p->thread = NULL;
@@ -111,23 +153,7 @@ __attribute__((noreturn)) void process_exit(int wait_status)
     if (parent && parent->pgid != p->pgid && parent->sid == p->sid) {
         signal_orphaned_pgrp_check(p->pgid, p);
     }
-    bool autoreap = false;
-    if (parent) {
-        struct sig_info info = {CLD_EXITED, p->pid, p->cred.uid, (wait_status >> 8) & 0xff, 0};
-        if (wait_status & 0x7f) {
-            info.code = (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-            info.status = wait_status & 0x7f;
-        }
-        autoreap = parent_autoreaps(parent);
-        if (parent->sig.actions[SIGCHLD - 1].sa_handler != SIG_IGN) {
-            signal_send_locked(parent, SIGCHLD, &info);
-        }
-        if (autoreap) {
-            /* Nobody will wait for us: leave the process lists now. */
-            list_del(&p->all_link);
-            list_del(&p->sibling);
-        }
-    }
+    bool autoreap = notify_parent(p, wait_status);
     spin_unlock_irqrestore(&proc_lock, flags);
 
     while (!list_empty(&unwanted)) {
