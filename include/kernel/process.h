@@ -54,6 +54,9 @@ struct process {
     struct cred cred;
     struct linux_rlimit rlimits[RLIM_NLIMITS];
     u64 clear_child_tid; /* set_tid_address */
+    /* CLONE_CHILD_SETTID: the child stores its tid here, in its own address
+     * space, before it first returns to user mode; then 0. */
+    u64 set_child_tid;
     u64 start_ns;
     u64 utime_ns, stime_ns;
     u64 cutime_ns, cstime_ns; /* of waited-for children */

@@ -46,31 +46,24 @@ static void release_resources(struct process *p)
     }
 }
 
-static long do_clone(const struct clone_args_k *a)
+/* What fork gives the child of the parent's: the address space (shared
+ * with CLONE_VM, else copied on write), filesystem context, descriptors,
+ * credentials, signal dispositions, limits, name and job-control ids. */
+static long copy_from_parent(struct process *child, struct process *parent, u64 flags)
 {
-    struct process *parent = current_process();
-    struct thread *self = current_thread();
-    if (!parent || !self->user_frame) {
-        return -EINVAL;
-    }
-    if (a->flags & (CLONE_THREAD | CLONE_SIGHAND)) {
-        return -ENOSYS; /* threads are not implemented yet */
-    }
-    struct process *child = process_alloc();
-    if (!child) {
-        return -ENOMEM;
-    }
-    bool share_vm = a->flags & CLONE_VM;
-    if (share_vm) {
+    if (flags & CLONE_VM) {
         child->mm = parent->mm;
         child->mm->refcount++;
     } else {
         child->mm = mm_fork(parent->mm);
+        if (!child->mm) {
+            return -ENOMEM;
+        }
     }
     child->fs = fs_context_clone(parent->fs);
     child->files = fd_table_clone(parent->files);
-    if (!child->mm || !child->fs || !child->files) {
-        goto fail;
+    if (!child->fs || !child->files) {
+        return -ENOMEM;
     }
     child->cred = parent->cred;
     signal_fork(&child->sig, &parent->sig);
@@ -80,53 +73,84 @@ static long do_clone(const struct clone_args_k *a)
     child->sid = parent->sid;
     child->ctty = parent->ctty;
     child->start_ns = clock_monotonic_ns();
-    struct process *new_parent =
-        (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
-    int pid = process_register(child, new_parent);
-    if (pid < 0) {
-        goto fail;
-    }
-    if (a->flags & CLONE_CHILD_CLEARTID) {
-        child->clear_child_tid = a->child_tid.addr;
-    }
-    if (a->flags & CLONE_PARENT_SETTID) {
-        put_user(&pid, a->parent_tid);
-    }
+    return 0;
+}
 
-    struct trap_frame frame = *self->user_frame;
+/* The child's thread: the parent's user registers with rax 0, on the new
+ * stack and TLS base if given. */
+static long start_child_thread(struct process *child, const struct clone_args_k *a)
+{
+    struct trap_frame frame = *current_thread()->user_frame;
     frame.rax = 0;
     if (a->stack) {
         frame.rsp = a->stack;
     }
-    if (a->flags & CLONE_VFORK) {
-        child->vfork_parent = parent;
-    }
-    process_forks_total++;
     struct thread *t = thread_create_user(child, &frame, child->comm);
     if (!t) {
-        release_resources(child);
-        process_free(child);
         return -ENOMEM;
     }
     child->thread = t;
     if (a->flags & CLONE_SETTLS) {
         t->fs_base = a->tls;
     }
-    if (a->flags & CLONE_CHILD_SETTID) {
-        /* In the child's address space: with CLONE_VM it is ours. */
-        if (share_vm) {
-            put_user(&pid, a->child_tid);
-        }
+    return 0;
+}
+
+static long do_clone(const struct clone_args_k *a)
+{
+    struct process *parent = current_process();
+    if (!parent || !current_thread()->user_frame) {
+        return -EINVAL;
     }
+    if (a->flags & (CLONE_THREAD | CLONE_SIGHAND)) {
+        return -ENOSYS; /* threads are not implemented yet */
+    }
+    struct process *child = process_alloc();
+    if (!child) {
+        return -ENOMEM;
+    }
+    long r = copy_from_parent(child, parent, a->flags);
+    if (r < 0) {
+        goto free_child;
+    }
+    struct process *new_parent =
+        (a->flags & CLONE_PARENT) && parent->parent ? parent->parent : parent;
+    int pid = process_register(child, new_parent);
+    if (pid < 0) {
+        r = pid; /* -EAGAIN: no pid free */
+        goto free_child;
+    }
+    if (a->flags & CLONE_CHILD_CLEARTID) {
+        child->clear_child_tid = a->child_tid.addr;
+    }
+    if (a->flags & CLONE_CHILD_SETTID) {
+        /* Stored by the child, in its own address space (thread.c). */
+        child->set_child_tid = a->child_tid.addr;
+    }
+    if (a->flags & CLONE_PARENT_SETTID) {
+        put_user(&pid, a->parent_tid);
+    }
+    if (a->flags & CLONE_VFORK) {
+        child->vfork_parent = parent;
+    }
+    r = start_child_thread(child, a);
+    if (r < 0) {
+        goto unregister;
+    }
+    process_forks_total++;
     if (a->flags & CLONE_VFORK) {
         wait_event(parent->child_exit, READ_ONCE(child->vfork_done));
     }
     return pid;
 
-fail:
+unregister:
+    release_resources(child);
+    process_free(child);
+    return r;
+free_child:
     release_resources(child);
     kfree(child);
-    return -ENOMEM;
+    return r;
 }
 
 SYSCALL_DEFINE0(fork)

@@ -4,9 +4,11 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
 #include <arch/x86_64/trap.h>
+#include <arch/x86_64/uaccess.h>
 #include <kernel/kmalloc.h>
 #include <kernel/kstack.h>
 #include <kernel/printk.h>
+#include <kernel/process.h>
 #include <kernel/string.h>
 
 #include "sched_internal.h"
@@ -29,6 +31,15 @@ void thread_start_user(void)
 {
     spin_unlock_irqrestore(&rq_lock, 0);
     sched_reap();
+    struct process *p = current_process();
+    if (p && p->set_child_tid) {
+        /* The store may fault in a copy-on-write page: interrupts on. */
+        int tid = p->pid;
+        irq_enable();
+        put_user(&tid, uptr(p->set_child_tid));
+        irq_disable();
+        p->set_child_tid = 0;
+    }
 }
 
 static struct thread *thread_alloc(const char *name, u32 flags)

@@ -913,6 +913,30 @@ static inline long raw_syscall2(long n, long a, long b)
     return r;
 }
 
+/* clone(CLONE_CHILD_SETTID) without CLONE_VM: the child's tid lands in the
+ * child's copy of the variable before it runs, the parent's stays as it
+ * was; CLONE_PARENT_SETTID writes the parent's. */
+static volatile pid_t settid_child = -1, settid_parent = -1;
+
+static void test_clone_settid(void)
+{
+    settid_child = settid_parent = -1;
+    long pid = syscall(SYS_clone, CLONE_CHILD_SETTID | CLONE_PARENT_SETTID | SIGCHLD, 0,
+                       &settid_parent, &settid_child, 0);
+    if (pid == 0) {
+        _exit(settid_child == getpid() ? 0 : 1);
+    }
+    CHECK(pid > 0, "clone(CLONE_CHILD_SETTID|CLONE_PARENT_SETTID) succeeds");
+    if (pid <= 0) {
+        return;
+    }
+    int st = t_wait(pid);
+    CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+          "CLONE_CHILD_SETTID stores the tid in the child's memory");
+    CHECK(settid_child == -1, "CLONE_CHILD_SETTID leaves the parent's copy alone");
+    CHECK(settid_parent == pid, "CLONE_PARENT_SETTID stores the tid in the parent's memory");
+}
+
 static void test_arch(void)
 {
     pid_t pid = fork();
@@ -969,6 +993,7 @@ int main(int argc, char **argv)
     test_sessions();
     test_memory();
     test_arch();
+    test_clone_settid();
     t_leave_tmpdir();
     return t_end();
 }
