@@ -145,16 +145,13 @@ static const char *magic_error(const struct cpio_iter *it)
     return "bad magic";
 }
 
-/* Parses the header at it->pos. Returns 1 for an entry, 0 for a trailer
- * (consumed), -EINVAL on error. */
-static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **err)
+/* Checks the magic and alignment of the header at it->pos and reads its
+ * hex fields into val. */
+static int read_header(struct cpio_iter *it, u32 val[NR_FIELDS], const char **err)
 {
     const size_t pos = it->pos;
     const size_t avail = it->len - pos;
     const u8 *h = it->buf + pos;
-    u32 val[NR_FIELDS];
-    u32 namesize, filesize;
-    size_t name_start, data_start, end, next;
 
     /* Any cut inside a good magic is a truncated header, not a bad magic. */
     if (memcmp(h, "070701", MIN(avail, 5)) != 0 || (avail >= 6 && h[5] != '1' && h[5] != '2')) {
@@ -171,13 +168,23 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
             return fail(it, err, pos + FIELD_OFF(i), bad_hex[i]);
         }
     }
-    filesize = val[I_FILESIZE];
-    namesize = val[I_NAMESIZE];
+    return 0;
+}
 
+/* Where an entry's parts lie in the buffer. */
+struct entry_span {
+    size_t name_start;
+    size_t data_start;
+    size_t end; /* of the data */
+    size_t next; /* the next header */
+};
+
+/* The name must fit in the buffer, end in its NUL and hold no other. */
+static int check_name(struct cpio_iter *it, u32 namesize, size_t name_start, const char **err)
+{
     if (namesize == 0) {
-        return fail(it, err, pos + FIELD_OFF(I_NAMESIZE), "namesize is 0");
+        return fail(it, err, it->pos + FIELD_OFF(I_NAMESIZE), "namesize is 0");
     }
-    name_start = pos + CPIO_HEADER_LEN;
     if (namesize > it->len - name_start) {
         return fail(it, err, name_start, "name runs past end of buffer");
     }
@@ -189,42 +196,62 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
             return fail(it, err, name_start + i, "NUL byte inside name");
         }
     }
+    return 0;
+}
 
+/* Lays out the name and data of the entry at it->pos, checking both. */
+static int locate_entry(struct cpio_iter *it, const u32 val[NR_FIELDS], struct entry_span *s,
+                        const char **err)
+{
+    u32 namesize = val[I_NAMESIZE];
+    int ret;
+
+    s->name_start = it->pos + CPIO_HEADER_LEN;
+    ret = check_name(it, namesize, s->name_start, err);
+    if (ret) {
+        return ret;
+    }
     /* Padding may be cut off at the very end of the buffer (Linux allows it). */
-    data_start = ALIGN_UP(name_start + namesize, 4);
-    if (data_start > it->len) {
-        data_start = it->len;
+    s->data_start = ALIGN_UP(s->name_start + namesize, 4);
+    if (s->data_start > it->len) {
+        s->data_start = it->len;
     }
-    if (filesize > it->len - data_start) {
-        return fail(it, err, data_start, "file data runs past end of buffer");
+    if (val[I_FILESIZE] > it->len - s->data_start) {
+        return fail(it, err, s->data_start, "file data runs past end of buffer");
     }
-    end = data_start + filesize;
-    next = MIN(ALIGN_UP(end, 4), it->len);
+    s->end = s->data_start + val[I_FILESIZE];
+    s->next = MIN(ALIGN_UP(s->end, 4), it->len);
+    return 0;
+}
 
-    it->in_archive = true;
-    if (namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
-        memcmp(it->buf + name_start, CPIO_TRAILER, namesize - 1) == 0) {
-        it->in_archive = false;
-        it->archives++;
-        it->pos = next;
-        return 0;
+static bool is_trailer(const struct cpio_iter *it, u32 namesize, size_t name_start)
+{
+    return namesize - 1 == sizeof(CPIO_TRAILER) - 1 &&
+           memcmp(it->buf + name_start, CPIO_TRAILER, namesize - 1) == 0;
+}
+
+/* The crc format's checksum of a regular file: the sum of its bytes. */
+static int check_sum(struct cpio_iter *it, const u32 val[NR_FIELDS], const struct entry_span *s,
+                     const char **err)
+{
+    u32 sum = 0;
+
+    for (size_t i = s->data_start; i < s->end; i++) {
+        sum += it->buf[i];
     }
-
-    if (h[5] == '2' && (val[I_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG) {
-        u32 sum = 0;
-
-        for (size_t i = data_start; i < end; i++) {
-            sum += it->buf[i];
-        }
-        if (sum != val[I_CHECK]) {
-            return fail(it, err, pos + FIELD_OFF(I_CHECK), "checksum mismatch");
-        }
+    if (sum != val[I_CHECK]) {
+        return fail(it, err, it->pos + FIELD_OFF(I_CHECK), "checksum mismatch");
     }
+    return 0;
+}
 
-    e->name = (const char *)it->buf + name_start;
-    e->name_len = namesize - 1;
-    e->data = it->buf + data_start;
-    e->size = filesize;
+static void fill_entry(const struct cpio_iter *it, const u32 val[NR_FIELDS],
+                       const struct entry_span *s, bool crc, struct cpio_entry *e)
+{
+    e->name = (const char *)it->buf + s->name_start;
+    e->name_len = val[I_NAMESIZE] - 1;
+    e->data = it->buf + s->data_start;
+    e->size = val[I_FILESIZE];
     e->ino = val[I_INO];
     e->mode = val[I_MODE];
     e->uid = val[I_UID];
@@ -236,9 +263,43 @@ static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **
     e->rdevmajor = val[I_RDEVMAJOR];
     e->rdevminor = val[I_RDEVMINOR];
     e->check = val[I_CHECK];
-    e->format = h[5] == '2' ? CPIO_FORMAT_CRC : CPIO_FORMAT_NEWC;
-    e->offset = pos;
-    it->pos = next;
+    e->format = crc ? CPIO_FORMAT_CRC : CPIO_FORMAT_NEWC;
+    e->offset = it->pos;
+}
+
+/* Parses the header at it->pos. Returns 1 for an entry, 0 for a trailer
+ * (consumed), -EINVAL on error. */
+static int parse_entry(struct cpio_iter *it, struct cpio_entry *e, const char **err)
+{
+    u32 val[NR_FIELDS];
+    struct entry_span s;
+    bool crc;
+    int ret;
+
+    ret = read_header(it, val, err);
+    if (ret) {
+        return ret;
+    }
+    ret = locate_entry(it, val, &s, err);
+    if (ret) {
+        return ret;
+    }
+    it->in_archive = true;
+    if (is_trailer(it, val[I_NAMESIZE], s.name_start)) {
+        it->in_archive = false;
+        it->archives++;
+        it->pos = s.next;
+        return 0;
+    }
+    crc = it->buf[it->pos + 5] == '2';
+    if (crc && (val[I_MODE] & CPIO_S_IFMT) == CPIO_S_IFREG) {
+        ret = check_sum(it, val, &s, err);
+        if (ret) {
+            return ret;
+        }
+    }
+    fill_entry(it, val, &s, crc, e);
+    it->pos = s.next;
     return 1;
 }
 

@@ -182,34 +182,34 @@ static u64 read_capacity(struct virtio_device *vd)
     return (u64)hi << 32 | lo;
 }
 
-static int virtio_blk_probe(struct virtio_device *vd)
+static struct vblk *alloc_vblk(struct virtio_device *vd)
 {
-    u64 wanted = (1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
-                 (1ull << VIRTIO_BLK_F_RO) | (1ull << VIRTIO_BLK_F_BLK_SIZE) |
-                 (1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_RING_F_EVENT_IDX);
-    u32 blk_size = SECTOR_SIZE, segs = VBLK_MAX_SEGS;
-    struct vblk *vb;
-    int err;
+    struct vblk *vb = kzalloc(sizeof(*vb));
 
-    err = virtio_negotiate(vd, wanted);
-    if (err) {
-        return err;
-    }
-    vb = kzalloc(sizeof(*vb));
     if (!vb) {
-        virtio_fail(vd, "out of memory");
-        return -ENOMEM;
+        return NULL;
     }
     vb->vd = vd;
     vb->lock = (spinlock_t)SPINLOCK_INIT("virtio_blk");
     list_init(&vb->inflight);
     vb->seg_size = VBLK_MAX_REQUEST;
     vb->flush = virtio_has_feature(vd, VIRTIO_BLK_F_FLUSH);
+    return vb;
+}
+
+/* The device's limits, where it gives them and we can use them: block
+ * size, bytes per segment (into vb->seg_size), segments per request. */
+static void read_limits(struct vblk *vb, u32 *blk_size, u32 *segs)
+{
+    struct virtio_device *vd = vb->vd;
+
+    *blk_size = SECTOR_SIZE;
+    *segs = VBLK_MAX_SEGS;
     if (virtio_has_feature(vd, VIRTIO_BLK_F_BLK_SIZE)) {
-        blk_size = vd->ops->config_read32(vd, VBLK_CFG_BLK_SIZE);
-        if (blk_size < SECTOR_SIZE || blk_size > 4096 || (blk_size & (blk_size - 1))) {
-            pr_warn("virtio: %s: block size %u not supported, using 512\n", vd->name, blk_size);
-            blk_size = SECTOR_SIZE;
+        *blk_size = vd->ops->config_read32(vd, VBLK_CFG_BLK_SIZE);
+        if (*blk_size < SECTOR_SIZE || *blk_size > 4096 || (*blk_size & (*blk_size - 1))) {
+            pr_warn("virtio: %s: block size %u not supported, using 512\n", vd->name, *blk_size);
+            *blk_size = SECTOR_SIZE;
         }
     }
     if (virtio_has_feature(vd, VIRTIO_BLK_F_SIZE_MAX)) {
@@ -220,11 +220,68 @@ static int virtio_blk_probe(struct virtio_device *vd)
     }
     if (virtio_has_feature(vd, VIRTIO_BLK_F_SEG_MAX)) {
         u32 seg_max = vd->ops->config_read32(vd, VBLK_CFG_SEG_MAX);
-        if (seg_max > 0 && seg_max < segs) {
-            segs = seg_max;
+        if (seg_max > 0 && seg_max < *segs) {
+            *segs = seg_max;
         }
     }
+}
 
+static void init_disk(struct vblk *vb, u32 blk_size, u32 segs)
+{
+    struct virtio_device *vd = vb->vd;
+
+    vb->bd.capacity = read_capacity(vd);
+    vb->bd.block_size = blk_size;
+    vb->bd.read_only = virtio_has_feature(vd, VIRTIO_BLK_F_RO);
+    vb->bd.max_request =
+        (u32)MIN((u64)VBLK_MAX_REQUEST, (u64)vb->seg_size * segs) & ~(blk_size - 1);
+    vb->bd.ops = &vblk_ops;
+    vb->bd.priv = vb;
+}
+
+/* Brings the device up and registers the disk. On failure the queue
+ * belongs to the device: vb stays. */
+static int start_disk(struct vblk *vb)
+{
+    struct virtio_device *vd = vb->vd;
+    int err;
+
+    err = virtio_device_ready(vd);
+    if (err) {
+        return err;
+    }
+    err = block_register(&vb->bd);
+    if (err) {
+        virtio_fail(vd, err == -ENOSPC ? "too many disks" : "cannot register the disk");
+        return err;
+    }
+    u64 bytes = vb->bd.capacity * SECTOR_SIZE;
+    pr_info("%s: virtio-blk at %s (%s), %llu sectors (%llu MiB), block size %u%s%s\n", vb->bd.name,
+            vd->name, vd->ops->name, (unsigned long long)vb->bd.capacity,
+            (unsigned long long)(bytes >> 20), vb->bd.block_size, vb->flush ? ", flush" : "",
+            vb->bd.read_only ? ", read-only" : "");
+    return 0;
+}
+
+static int virtio_blk_probe(struct virtio_device *vd)
+{
+    u64 wanted = (1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
+                 (1ull << VIRTIO_BLK_F_RO) | (1ull << VIRTIO_BLK_F_BLK_SIZE) |
+                 (1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_RING_F_EVENT_IDX);
+    u32 blk_size, segs;
+    struct vblk *vb;
+    int err;
+
+    err = virtio_negotiate(vd, wanted);
+    if (err) {
+        return err;
+    }
+    vb = alloc_vblk(vd);
+    if (!vb) {
+        virtio_fail(vd, "out of memory");
+        return -ENOMEM;
+    }
+    read_limits(vb, &blk_size, &segs);
     err = virtio_setup_queue(vd, 0, VBLK_QUEUE_SIZE, vblk_done, vb);
     if (err) {
         kfree(vb);
@@ -237,32 +294,9 @@ static int virtio_blk_probe(struct virtio_device *vd)
         return -EIO;
     }
     segs = MIN(segs, (u32)vb->q->vq.num - 2);
-
-    vb->bd.capacity = read_capacity(vd);
-    vb->bd.block_size = blk_size;
-    vb->bd.read_only = virtio_has_feature(vd, VIRTIO_BLK_F_RO);
-    vb->bd.max_request =
-        (u32)MIN((u64)VBLK_MAX_REQUEST, (u64)vb->seg_size * segs) & ~(blk_size - 1);
-    vb->bd.ops = &vblk_ops;
-    vb->bd.priv = vb;
+    init_disk(vb, blk_size, segs);
     vd->priv = vb;
-
-    err = virtio_device_ready(vd);
-    if (err) {
-        return err;
-    }
-    err = block_register(&vb->bd);
-    if (err) {
-        /* The queue belongs to the device now: vb stays. */
-        virtio_fail(vd, err == -ENOSPC ? "too many disks" : "cannot register the disk");
-        return err;
-    }
-    u64 bytes = vb->bd.capacity * SECTOR_SIZE;
-    pr_info("%s: virtio-blk at %s (%s), %llu sectors (%llu MiB), block size %u%s%s\n", vb->bd.name,
-            vd->name, vd->ops->name, (unsigned long long)vb->bd.capacity,
-            (unsigned long long)(bytes >> 20), blk_size, vb->flush ? ", flush" : "",
-            vb->bd.read_only ? ", read-only" : "");
-    return 0;
+    return start_disk(vb);
 }
 
 const struct virtio_driver virtio_blk_driver = {"virtio-blk", VIRTIO_ID_BLOCK, virtio_blk_probe};

@@ -261,25 +261,13 @@ static u64 wanted_features(struct virtio_device *vd)
     return want;
 }
 
-static int virtio_net_probe(struct virtio_device *vd)
+/* The interface: operations, MAC address (the device's, else a random
+ * one) and MTU. */
+static void init_netdev(struct vnet *vn)
 {
-    struct vnet *vn = kzalloc(sizeof(*vn));
-    if (!vn) {
-        virtio_fail(vd, "virtio-net: out of memory");
-        return -ENOMEM;
-    }
-    vn->vd = vd;
-    vn->tx_lock.name = "virtio_net_tx";
-    wait_queue_init(&vn->tx_wq);
-    vd->priv = vn;
-
-    int r = virtio_negotiate(vd, wanted_features(vd));
-    if (r < 0) {
-        goto fail_free;
-    }
-    vn->hdr_len = virtio_has_feature(vd, VIRTIO_F_VERSION_1) ? VNET_HDR_MODERN : VNET_HDR_LEGACY;
-
+    struct virtio_device *vd = vn->vd;
     struct net_device *nd = &vn->nd;
+
     nd->ops = &vnet_ops;
     nd->priv = vn;
     nd->tx_wq = &vn->tx_wq;
@@ -295,27 +283,40 @@ static int virtio_net_probe(struct virtio_device *vd)
     if (virtio_has_feature(vd, VIRTIO_NET_F_MTU)) {
         nd->mtu = vd->ops->config_read16(vd, VIRTIO_NET_CFG_MTU);
     }
+}
+
+static int setup_queues(struct vnet *vn)
+{
+    struct virtio_device *vd = vn->vd;
+    int r;
 
     r = virtio_setup_queue(vd, VNET_RXQ, VNET_QUEUE_MAX, rx_done, vn);
     if (r < 0) {
-        goto fail_free;
+        return r;
     }
     r = virtio_setup_queue(vd, VNET_TXQ, VNET_QUEUE_MAX, tx_done, vn);
     if (r < 0) {
-        goto fail_free;
+        return r;
     }
     vn->rxq = &vd->queues[VNET_RXQ];
     vn->txq = &vd->queues[VNET_TXQ];
     /* Receive buffers wait for frames: only the transmit queue owes us. */
     vn->rxq->holds_buffers = true;
+    return 0;
+}
+
+/* Half a queue's worth of buffers for each queue; the transmit ones go on
+ * the free list. */
+static int setup_buffers(struct vnet *vn)
+{
+    struct virtio_device *vd = vn->vd;
 
     /* Two descriptors per buffer. */
     vn->nrx = vn->rxq->vq.num / 2;
     vn->ntx = vn->txq->vq.num / 2;
     if (vn->nrx == 0 || vn->ntx == 0) {
         virtio_fail(vd, "virtio-net: queues too small for two-descriptor chains");
-        r = -ENODEV;
-        goto fail_free;
+        return -ENODEV;
     }
     vn->rx = kzalloc(vn->nrx * sizeof(*vn->rx));
     vn->tx = kzalloc(vn->ntx * sizeof(*vn->tx));
@@ -323,21 +324,33 @@ static int virtio_net_probe(struct virtio_device *vd)
     if (!vn->rx || !vn->tx || !vn->pages || alloc_bufs(vn, vn->rx, vn->nrx) < 0 ||
         alloc_bufs(vn, vn->tx, vn->ntx) < 0) {
         virtio_fail(vd, "virtio-net: out of memory for buffers");
-        r = -ENOMEM;
-        goto fail_free;
+        return -ENOMEM;
     }
     for (unsigned i = 0; i < vn->ntx; i++) {
         tx_put(vn, &vn->tx[i]);
     }
+    return 0;
+}
 
-    read_link(vn);
-    r = netdev_register(nd);
-    if (r < 0) {
-        virtio_fail(vd, "virtio-net: too many network interfaces");
-        goto fail_free;
+/* Forgets the queues' callbacks; the core keeps the rings of a failed
+ * device. */
+static void detach_queues(struct virtio_device *vd)
+{
+    for (unsigned i = 0; vd->queues && i < vd->nqueues; i++) {
+        vd->queues[i].done = NULL;
+        vd->queues[i].priv = NULL;
     }
-    /* From here the device may own buffers: on failure they stay allocated,
-     * and the interface stays registered (its xmit returns -EIO). */
+}
+
+/* Posts the receive buffers and sets the device going. On failure the
+ * device may own buffers: they stay allocated, and the interface stays
+ * registered (its xmit returns -EIO). */
+static int start_device(struct vnet *vn)
+{
+    struct virtio_device *vd = vn->vd;
+    struct net_device *nd = &vn->nd;
+    int r;
+
     for (unsigned i = 0; i < vn->nrx; i++) {
         r = rx_post(vn, &vn->rx[i]);
         if (r < 0) {
@@ -357,13 +370,48 @@ static int virtio_net_probe(struct virtio_device *vd)
            nd->name, vd->name, vd->ops->name, nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3],
            nd->mac[4], nd->mac[5], nd->link_up ? "up" : "down", nd->mtu);
     return 0;
+}
 
-fail_free:
-    /* Nothing is posted yet; the core keeps the rings of a failed device. */
-    for (unsigned i = 0; vd->queues && i < vd->nqueues; i++) {
-        vd->queues[i].done = NULL;
-        vd->queues[i].priv = NULL;
+static int virtio_net_probe(struct virtio_device *vd)
+{
+    struct vnet *vn = kzalloc(sizeof(*vn));
+    int r;
+
+    if (!vn) {
+        virtio_fail(vd, "virtio-net: out of memory");
+        return -ENOMEM;
     }
+    vn->vd = vd;
+    vn->tx_lock.name = "virtio_net_tx";
+    wait_queue_init(&vn->tx_wq);
+    vd->priv = vn;
+
+    r = virtio_negotiate(vd, wanted_features(vd));
+    if (r < 0) {
+        goto free_vn;
+    }
+    vn->hdr_len = virtio_has_feature(vd, VIRTIO_F_VERSION_1) ? VNET_HDR_MODERN : VNET_HDR_LEGACY;
+    init_netdev(vn);
+    r = setup_queues(vn);
+    if (r < 0) {
+        goto detach;
+    }
+    r = setup_buffers(vn);
+    if (r < 0) {
+        goto detach;
+    }
+    read_link(vn);
+    r = netdev_register(&vn->nd);
+    if (r < 0) {
+        virtio_fail(vd, "virtio-net: too many network interfaces");
+        goto detach;
+    }
+    return start_device(vn);
+
+detach:
+    /* Nothing is posted yet. */
+    detach_queues(vd);
+free_vn:
     vd->priv = NULL;
     free_vnet(vn);
     return r;

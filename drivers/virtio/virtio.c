@@ -147,15 +147,11 @@ static void free_queue(struct virtio_queue *q)
     q->vq.state = NULL;
 }
 
-int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_num,
-                       void (*done)(struct virtio_queue *q), void *priv)
+/* The not yet set up slot for queue index, allocating the device's table
+ * of queues on first use. */
+static int queue_slot(struct virtio_device *vd, unsigned index, unsigned max_num,
+                      struct virtio_queue **out)
 {
-    const struct virtio_transport_ops *ops = vd->ops;
-    struct virtq_layout l;
-
-    if (vd->failed) {
-        return -EIO;
-    }
     if (index >= VIRTIO_MAX_QUEUES || max_num == 0) {
         virtio_failf(vd, "queue %u: bad index or size", index);
         return -EINVAL;
@@ -167,13 +163,20 @@ int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_nu
             return -ENOMEM;
         }
     }
-    struct virtio_queue *q = &vd->queues[index];
-    if (q->ring) {
+    if (vd->queues[index].ring) {
         virtio_failf(vd, "queue %u set up twice", index);
         return -EINVAL;
     }
+    *out = &vd->queues[index];
+    return 0;
+}
 
-    unsigned dev_max = ops->queue_max_size(vd, index);
+/* The queue's size: the device's maximum, which must be a power of two, cut
+ * down to max_num where the transport lets the driver choose (modern). */
+static int queue_size(struct virtio_device *vd, unsigned index, unsigned max_num, unsigned *num)
+{
+    unsigned dev_max = vd->ops->queue_max_size(vd, index);
+
     if (dev_max == 0) {
         virtio_failf(vd, "queue %u has size 0", index);
         return -ENODEV;
@@ -182,11 +185,62 @@ int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_nu
         virtio_failf(vd, "queue %u size %u is not a power of two", index, dev_max);
         return -EINVAL;
     }
-    unsigned num = dev_max;
-    if (ops->modern) {
-        while (num > max_num) {
-            num >>= 1;
+    *num = dev_max;
+    if (vd->ops->modern) {
+        while (*num > max_num) {
+            *num >>= 1;
         }
+    }
+    return 0;
+}
+
+/* Allocates q's ring and descriptor state and initializes the ring. */
+static int alloc_ring(struct virtio_queue *q, unsigned num, const struct virtq_layout *l)
+{
+    struct virtio_device *vd = q->vdev;
+    const struct virtio_transport_ops *ops = vd->ops;
+
+    q->ring_order = ring_order(l->size);
+    void *ring = page_alloc(q->ring_order);
+    struct virtq_desc_state *state = kzalloc(num * sizeof(*state));
+    if (!ring || !state) {
+        if (ring) {
+            page_free(ring, q->ring_order);
+        }
+        kfree(state);
+        virtio_failf(vd, "queue %u: out of memory", q->index);
+        return -ENOMEM;
+    }
+    bool event_idx = virtio_has_feature(vd, VIRTIO_RING_F_EVENT_IDX);
+    if (virtq_init(&q->vq, num, ops->ring_align, ring, virt_to_phys(ring), state, event_idx) < 0) {
+        page_free(ring, q->ring_order);
+        kfree(state);
+        virtio_failf(vd, "queue %u: ring setup failed", q->index);
+        return -EINVAL;
+    }
+    q->ring = ring;
+    return 0;
+}
+
+int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_num,
+                       void (*done)(struct virtio_queue *q), void *priv)
+{
+    const struct virtio_transport_ops *ops = vd->ops;
+    struct virtio_queue *q;
+    struct virtq_layout l;
+    unsigned num;
+    int err;
+
+    if (vd->failed) {
+        return -EIO;
+    }
+    err = queue_slot(vd, index, max_num, &q);
+    if (err) {
+        return err;
+    }
+    err = queue_size(vd, index, max_num, &num);
+    if (err) {
+        return err;
     }
     if (virtq_layout(num, ops->ring_align, &l) < 0) {
         virtio_failf(vd, "queue %u: bad layout", index);
@@ -199,25 +253,10 @@ int virtio_setup_queue(struct virtio_device *vd, unsigned index, unsigned max_nu
     q->lock = (spinlock_t)SPINLOCK_INIT("virtqueue");
     wait_queue_init(&q->space_wq);
     q->msix_vector = VIRTIO_MSI_NO_VECTOR;
-    q->ring_order = ring_order(l.size);
-    void *ring = page_alloc(q->ring_order);
-    struct virtq_desc_state *state = kzalloc(num * sizeof(*state));
-    if (!ring || !state) {
-        if (ring) {
-            page_free(ring, q->ring_order);
-        }
-        kfree(state);
-        virtio_failf(vd, "queue %u: out of memory", index);
-        return -ENOMEM;
+    err = alloc_ring(q, num, &l);
+    if (err) {
+        return err;
     }
-    bool event_idx = virtio_has_feature(vd, VIRTIO_RING_F_EVENT_IDX);
-    if (virtq_init(&q->vq, num, ops->ring_align, ring, virt_to_phys(ring), state, event_idx) < 0) {
-        page_free(ring, q->ring_order);
-        kfree(state);
-        virtio_failf(vd, "queue %u: ring setup failed", index);
-        return -EINVAL;
-    }
-    q->ring = ring;
     q->vq.device_fence = virtio_ring_fence;
     q->vq.debug_checks = boot_options.log_level >= LOG_DEBUG;
     q->done = done;

@@ -176,183 +176,259 @@ static int splice_link(struct dentry *link, const char *rest, char *buf)
     return 0;
 }
 
+/* One path walk: where it stands and what it has spent. */
+struct walk_state {
+    struct nameidata *nd;
+    unsigned flags;
+    struct dentry *root;
+    struct dentry *cur; /* reference; NULL once handed over to nd */
+    const char *p; /* the rest of the path */
+    char *bufs[2]; /* splice buffers, used in turn */
+    int which;
+    int links;
+};
+
+/* One component of the path and what follows it. */
+struct component {
+    const char *name;
+    size_t len;
+    const char *next; /* just past the name */
+    const char *rest; /* past the slashes after the name */
+    bool is_last;
+    bool trailing; /* is_last, followed by slashes */
+};
+
+enum { WALK_NEXT, WALK_DONE };
+
+static void split_component(const char *p, struct component *c)
+{
+    const char *q;
+
+    c->name = p;
+    c->next = p;
+    while (*c->next && *c->next != '/') {
+        c->next++;
+    }
+    c->len = (size_t)(c->next - c->name);
+    q = c->next;
+    while (*q == '/') {
+        q++;
+    }
+    c->rest = q;
+    c->is_last = *q == '\0';
+    c->trailing = c->is_last && q != c->next;
+}
+
+static void set_last(struct nameidata *nd, const char *name, size_t len)
+{
+    memcpy(nd->last, name, len);
+    nd->last[len] = '\0';
+    nd->last_len = len;
+}
+
+/* Ends the walk at the directory it stands on ("/", "." or ".."). */
+static int finish_at_cur(struct walk_state *w, int type)
+{
+    set_result(w->nd, dget(w->cur), w->cur, type);
+    w->cur = NULL;
+    return WALK_DONE;
+}
+
+/* Whether c may be looked up in the current directory. */
+static int may_walk_into(const struct walk_state *w, const struct component *c)
+{
+    int err;
+
+    if (c->len > NAME_MAX) {
+        return -ENAMETOOLONG;
+    }
+    if (!S_ISDIR(w->cur->inode->mode)) {
+        return -ENOTDIR;
+    }
+    err = inode_permission(w->cur->inode, MAY_EXEC);
+    if (err) {
+        return err;
+    }
+    if (c->is_last && c->trailing && (w->flags & WALK_SLASH_EISDIR)) {
+        return -EISDIR;
+    }
+    return 0;
+}
+
+/* "." or ".." (already stepped to): the walk ends here if it is last. */
+static int walk_dot(struct walk_state *w, const struct component *c, int type)
+{
+    if (c->is_last) {
+        return finish_at_cur(w, type);
+    }
+    w->p = c->rest;
+    return WALK_NEXT;
+}
+
+/* No child called c: the walk ends at its parent if it is last. */
+static int walk_missing(struct walk_state *w, const struct component *c)
+{
+    if (!c->is_last) {
+        return -ENOENT;
+    }
+    set_last(w->nd, c->name, c->len);
+    set_result(w->nd, w->cur, NULL, LAST_NORM);
+    w->cur = NULL;
+    return WALK_DONE;
+}
+
+/* The last component, found (reference consumed). */
+static int walk_last(struct walk_state *w, const struct component *c, struct dentry *child)
+{
+    if (c->trailing && !(w->flags & WALK_CREATE) && !S_ISDIR(child->inode->mode)) {
+        dput(child);
+        return -ENOTDIR;
+    }
+    set_last(w->nd, c->name, c->len);
+    set_result(w->nd, w->cur, child, LAST_NORM);
+    w->cur = NULL;
+    return WALK_DONE;
+}
+
+static bool must_follow(const struct walk_state *w, const struct component *c)
+{
+    return !c->is_last || (w->flags & WALK_FOLLOW) || (c->trailing && !(w->flags & WALK_CREATE));
+}
+
+/* A link that gives its target dentry (procfs's magic links): the walk
+ * goes on from the target, or ends at it. */
+static int jump_link(struct walk_state *w, const struct component *c, struct dentry *link)
+{
+    struct dentry *target;
+    int err = link->inode->ops->get_link(link, &target);
+
+    dput(link);
+    if (err) {
+        return err;
+    }
+    if (!c->is_last) {
+        dput(w->cur);
+        w->cur = target;
+        w->p = c->rest;
+        return WALK_NEXT;
+    }
+    if (c->trailing && !S_ISDIR(target->inode->mode)) {
+        dput(target);
+        return -ENOTDIR;
+    }
+    /* The target's own name and parent, as if walked to. */
+    set_last(w->nd, target->name, MIN(target->name_len, (size_t)NAME_MAX));
+    set_result(w->nd, dget(target->parent ? target->parent : target), target, LAST_NORM);
+    return WALK_DONE;
+}
+
+/* The walk goes on through the link's text followed by the rest of the
+ * path, in the splice buffer not holding that rest. */
+static int splice_into_walk(struct walk_state *w, const struct component *c, struct dentry *link)
+{
+    char *buf;
+    int err;
+
+    w->which ^= 1;
+    if (!w->bufs[w->which]) {
+        w->bufs[w->which] = kmalloc(PATH_MAX);
+        if (!w->bufs[w->which]) {
+            dput(link);
+            return -ENOMEM;
+        }
+    }
+    buf = w->bufs[w->which];
+    err = splice_link(link, c->next, buf);
+    dput(link);
+    if (err) {
+        return err;
+    }
+    if (buf[0] == '/') {
+        dput(w->cur);
+        w->cur = dget(w->root);
+    }
+    w->p = buf;
+    return WALK_NEXT;
+}
+
+/* Follows the symlink link found as c (reference consumed). */
+static int follow_link(struct walk_state *w, const struct component *c, struct dentry *link)
+{
+    if (++w->links > SYMLOOP_MAX) {
+        dput(link);
+        return -ELOOP;
+    }
+    if (link->inode->ops && link->inode->ops->get_link) {
+        return jump_link(w, c, link);
+    }
+    return splice_into_walk(w, c, link);
+}
+
+/* One step of the walk: the component at w->p. */
+static int walk_component(struct walk_state *w)
+{
+    struct component c;
+    struct dentry *child;
+    int err;
+
+    while (*w->p == '/') {
+        w->p++;
+    }
+    if (*w->p == '\0') {
+        /* "/" (or a symlink to it): the directory itself. */
+        return finish_at_cur(w, LAST_ROOT);
+    }
+    split_component(w->p, &c);
+    w->nd->trailing_slash = c.trailing;
+    err = may_walk_into(w, &c);
+    if (err) {
+        return err;
+    }
+    if (c.len == 1 && c.name[0] == '.') {
+        return walk_dot(w, &c, LAST_DOT);
+    }
+    if (c.len == 2 && c.name[0] == '.' && c.name[1] == '.') {
+        w->cur = step_dotdot(w->cur, w->root);
+        return walk_dot(w, &c, LAST_DOTDOT);
+    }
+    if (w->cur->flags & DENTRY_DEAD) {
+        return -ENOENT;
+    }
+    err = lookup_child(w->cur, c.name, c.len, &child);
+    if (err) {
+        return err;
+    }
+    if (!child) {
+        return walk_missing(w, &c);
+    }
+    child = follow_mounts(child);
+    if (S_ISLNK(child->inode->mode) && must_follow(w, &c)) {
+        return follow_link(w, &c, child);
+    }
+    if (c.is_last) {
+        return walk_last(w, &c, child);
+    }
+    dput(w->cur);
+    w->cur = child;
+    w->p = c.rest;
+    return WALK_NEXT;
+}
+
 static int walk(struct dentry *start, const char *path, unsigned flags, struct nameidata *nd)
 {
-    struct dentry *root = cur_root();
-    struct dentry *cur;
-    char *bufs[2] = {NULL, NULL};
-    int which = 0;
-    int links = 0;
-    int err = 0;
-    const char *p = path;
+    struct walk_state w = {.nd = nd, .flags = flags, .root = cur_root(), .p = path};
+    int ret;
 
-    cur = dget(*p == '/' ? root : start);
-    for (;;) {
-        const char *name, *next, *q;
-        size_t len;
-        bool is_last, trailing;
-        struct dentry *child;
-
-        while (*p == '/') {
-            p++;
-        }
-        if (*p == '\0') {
-            /* "/" (or a symlink to it): the directory itself. */
-            set_result(nd, dget(cur), cur, LAST_ROOT);
-            cur = NULL;
-            break;
-        }
-        name = p;
-        next = p;
-        while (*next && *next != '/') {
-            next++;
-        }
-        len = (size_t)(next - name);
-        q = next;
-        while (*q == '/') {
-            q++;
-        }
-        is_last = *q == '\0';
-        trailing = is_last && q != next;
-        nd->trailing_slash = trailing;
-
-        if (len > NAME_MAX) {
-            err = -ENAMETOOLONG;
-            break;
-        }
-        if (!S_ISDIR(cur->inode->mode)) {
-            err = -ENOTDIR;
-            break;
-        }
-        err = inode_permission(cur->inode, MAY_EXEC);
-        if (err) {
-            break;
-        }
-        if (is_last && trailing && (flags & WALK_SLASH_EISDIR)) {
-            err = -EISDIR;
-            break;
-        }
-        if (len == 1 && name[0] == '.') {
-            if (is_last) {
-                set_result(nd, dget(cur), cur, LAST_DOT);
-                cur = NULL;
-                break;
-            }
-            p = q;
-            continue;
-        }
-        if (len == 2 && name[0] == '.' && name[1] == '.') {
-            cur = step_dotdot(cur, root);
-            if (is_last) {
-                set_result(nd, dget(cur), cur, LAST_DOTDOT);
-                cur = NULL;
-                break;
-            }
-            p = q;
-            continue;
-        }
-        if (cur->flags & DENTRY_DEAD) {
-            err = -ENOENT;
-            break;
-        }
-        err = lookup_child(cur, name, len, &child);
-        if (err) {
-            break;
-        }
-        if (!child) {
-            if (!is_last) {
-                err = -ENOENT;
-                break;
-            }
-            memcpy(nd->last, name, len);
-            nd->last[len] = '\0';
-            nd->last_len = len;
-            set_result(nd, cur, NULL, LAST_NORM);
-            cur = NULL;
-            break;
-        }
-        child = follow_mounts(child);
-        if (S_ISLNK(child->inode->mode) &&
-            (!is_last || (flags & WALK_FOLLOW) || (trailing && !(flags & WALK_CREATE)))) {
-            char *buf;
-            if (++links > SYMLOOP_MAX) {
-                dput(child);
-                err = -ELOOP;
-                break;
-            }
-            if (child->inode->ops && child->inode->ops->get_link) {
-                struct dentry *target;
-                err = child->inode->ops->get_link(child, &target);
-                dput(child);
-                if (err) {
-                    break;
-                }
-                if (is_last) {
-                    if (trailing && !S_ISDIR(target->inode->mode)) {
-                        dput(target);
-                        err = -ENOTDIR;
-                        break;
-                    }
-                    /* The target's own name and parent, as if walked to. */
-                    len = MIN(target->name_len, (size_t)NAME_MAX);
-                    memcpy(nd->last, target->name, len);
-                    nd->last[len] = '\0';
-                    nd->last_len = len;
-                    set_result(nd, dget(target->parent ? target->parent : target), target,
-                               LAST_NORM);
-                    break;
-                }
-                dput(cur);
-                cur = target;
-                p = q;
-                continue;
-            }
-            which ^= 1;
-            if (!bufs[which]) {
-                bufs[which] = kmalloc(PATH_MAX);
-                if (!bufs[which]) {
-                    dput(child);
-                    err = -ENOMEM;
-                    break;
-                }
-            }
-            buf = bufs[which];
-            err = splice_link(child, next, buf);
-            if (err) {
-                dput(child);
-                break;
-            }
-            dput(child);
-            if (buf[0] == '/') {
-                dput(cur);
-                cur = dget(root);
-            }
-            p = buf;
-            continue;
-        }
-        if (is_last) {
-            if (trailing && !(flags & WALK_CREATE) && !S_ISDIR(child->inode->mode)) {
-                dput(child);
-                err = -ENOTDIR;
-                break;
-            }
-            memcpy(nd->last, name, len);
-            nd->last[len] = '\0';
-            nd->last_len = len;
-            set_result(nd, cur, child, LAST_NORM);
-            cur = NULL;
-            break;
-        }
-        dput(cur);
-        cur = child;
-        p = q;
+    w.cur = dget(*path == '/' ? w.root : start);
+    do {
+        ret = walk_component(&w);
+    } while (ret == WALK_NEXT);
+    if (w.cur) {
+        dput(w.cur);
     }
-    if (cur) {
-        dput(cur);
-    }
-    kfree(bufs[0]);
-    kfree(bufs[1]);
-    return err;
+    kfree(w.bufs[0]);
+    kfree(w.bufs[1]);
+    return ret < 0 ? ret : 0;
 }
 
 int path_walk_at(int dirfd, const char *path, unsigned flags, struct nameidata *nd)

@@ -175,55 +175,50 @@ static void add_segment(struct elf_image *out, const struct elf64_phdr *ph)
     };
 }
 
-int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out, const char **err)
+/* Reads the ELF header out of the buffer and checks it. */
+static int read_ehdr(const u8 *b, u64 avail, u64 file_size, struct elf64_ehdr *eh, const char **err)
 {
-    const u8 *b = buf;
-    struct elf64_ehdr eh;
-    struct elf64_phdr ph;
-    u64 avail = MIN((u64)len, file_size);
-    u64 table;
-    bool phdr_found = false, pt_phdr_found = false;
-    u64 pt_phdr_vaddr = 0;
-    const struct elf_segment *last;
-    bool entry_ok = false;
-    int ret;
-
-    memset(out, 0, sizeof(*out));
-    if (err) {
-        *err = NULL;
-    }
     if (avail < 4 || memcmp(b, elf_magic, sizeof(elf_magic)) != 0) {
         return fail(err, -ENOEXEC, "not an ELF file (bad magic)");
     }
-    if (file_size < sizeof(eh)) {
+    if (file_size < sizeof(*eh)) {
         return fail(err, -ENOEXEC, "file shorter than the ELF header");
     }
-    if (avail < sizeof(eh)) {
+    if (avail < sizeof(*eh)) {
         return fail(err, -ENOEXEC, "buffer shorter than the ELF header");
     }
-    memcpy(&eh, b, sizeof(eh));
-    ret = check_header(&eh, err);
-    if (ret) {
-        return ret;
-    }
+    memcpy(eh, b, sizeof(*eh));
+    return check_header(eh, err);
+}
 
-    table = (u64)eh.e_phnum * sizeof(ph);
-    if (eh.e_phoff > file_size || table > file_size - eh.e_phoff) {
+/* The program header table must lie within the file and the buffer. */
+static int check_phdr_table(const struct elf64_ehdr *eh, u64 avail, u64 file_size, const char **err)
+{
+    u64 table = (u64)eh->e_phnum * sizeof(struct elf64_phdr);
+
+    if (eh->e_phoff > file_size || table > file_size - eh->e_phoff) {
         return fail(err, -ENOEXEC, "program header table beyond the end of the file");
     }
-    if (eh.e_phoff + table > avail) {
+    if (eh->e_phoff + table > avail) {
         return fail(err, -ENOEXEC, "program header table not within the first 4096 bytes");
     }
-    out->type = eh.e_type;
-    out->entry = eh.e_entry;
-    out->phoff = eh.e_phoff;
-    out->phnum = eh.e_phnum;
-    out->phent = eh.e_phentsize;
-    out->max_align = ELF_PAGE_SIZE;
+    return 0;
+}
 
-    /* Linux handles PT_INTERP (only the first) before anything else. */
-    for (unsigned i = 0; i < eh.e_phnum; i++) {
-        memcpy(&ph, b + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+static void read_phdr(const u8 *b, const struct elf64_ehdr *eh, unsigned i, struct elf64_phdr *ph)
+{
+    memcpy(ph, b + eh->e_phoff + i * sizeof(*ph), sizeof(*ph));
+}
+
+/* Linux handles PT_INTERP (only the first) before anything else. */
+static int find_interp(const u8 *b, u64 avail, u64 file_size, const struct elf64_ehdr *eh,
+                       struct elf_image *out, const char **err)
+{
+    struct elf64_phdr ph;
+    int ret;
+
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        read_phdr(b, eh, i, &ph);
         if (ph.p_type == PT_INTERP) {
             ret = check_interp(b, avail, file_size, &ph, err);
             if (ret) {
@@ -235,43 +230,77 @@ int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out,
             break;
         }
     }
+    return 0;
+}
 
-    for (unsigned i = 0; i < eh.e_phnum; i++) {
-        memcpy(&ph, b + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+/* Where AT_PHDR comes from: the PT_LOAD holding e_phoff, else the first
+ * PT_PHDR. */
+struct phdr_source {
+    bool in_load;
+    bool pt_phdr_found;
+    u64 pt_phdr_vaddr;
+};
+
+/* A PT_LOAD: checked, and added to out unless it maps nothing. */
+static int add_load(const struct elf64_phdr *ph, const struct elf64_ehdr *eh, u64 file_size,
+                    struct elf_image *out, struct phdr_source *src, const char **err)
+{
+    int ret = check_load(ph, file_size, err);
+
+    if (ret) {
+        return ret;
+    }
+    if (ph->p_memsz == 0) {
+        return 0;
+    }
+    if (out->nsegs == ELF_MAX_LOAD_SEGMENTS) {
+        return fail(err, -ENOEXEC, "more than 16 PT_LOAD segments");
+    }
+    add_segment(out, ph);
+    if (ph->p_align > out->max_align) {
+        out->max_align = ph->p_align;
+    }
+    if (ph->p_offset <= eh->e_phoff && eh->e_phoff - ph->p_offset < ph->p_filesz) {
+        src->in_load = true;
+        out->phdr_vaddr = ph->p_vaddr + (eh->e_phoff - ph->p_offset);
+    }
+    return 0;
+}
+
+/* Every program header but PT_INTERP, in file order. */
+static int scan_phdrs(const u8 *b, u64 file_size, const struct elf64_ehdr *eh,
+                      struct elf_image *out, struct phdr_source *src, const char **err)
+{
+    struct elf64_phdr ph;
+    int ret;
+
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        read_phdr(b, eh, i, &ph);
         switch (ph.p_type) {
         case PT_GNU_STACK:
             out->has_gnu_stack = true;
             out->exec_stack = (ph.p_flags & PF_X) != 0;
             break;
         case PT_PHDR:
-            if (!pt_phdr_found) {
-                pt_phdr_found = true;
-                pt_phdr_vaddr = ph.p_vaddr;
+            if (!src->pt_phdr_found) {
+                src->pt_phdr_found = true;
+                src->pt_phdr_vaddr = ph.p_vaddr;
             }
             break;
         case PT_LOAD:
-            ret = check_load(&ph, file_size, err);
+            ret = add_load(&ph, eh, file_size, out, src, err);
             if (ret) {
                 return ret;
-            }
-            if (ph.p_memsz == 0) {
-                break;
-            }
-            if (out->nsegs == ELF_MAX_LOAD_SEGMENTS) {
-                return fail(err, -ENOEXEC, "more than 16 PT_LOAD segments");
-            }
-            add_segment(out, &ph);
-            if (ph.p_align > out->max_align) {
-                out->max_align = ph.p_align;
-            }
-            if (ph.p_offset <= eh.e_phoff && eh.e_phoff - ph.p_offset < ph.p_filesz) {
-                phdr_found = true;
-                out->phdr_vaddr = ph.p_vaddr + (eh.e_phoff - ph.p_offset);
             }
             break;
         }
     }
+    return 0;
+}
 
+/* At least one segment, and no two overlapping (they are sorted). */
+static int check_segments(const struct elf_image *out, const char **err)
+{
     if (out->nsegs == 0) {
         return fail(err, -ENOEXEC, "no loadable segment");
     }
@@ -280,8 +309,63 @@ int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out,
             return fail(err, -EINVAL, "PT_LOAD segments overlap");
         }
     }
-    if (!phdr_found && pt_phdr_found) {
-        out->phdr_vaddr = pt_phdr_vaddr;
+    return 0;
+}
+
+static bool entry_in_exec_segment(const struct elf_image *out)
+{
+    for (unsigned i = 0; i < out->nsegs; i++) {
+        const struct elf_segment *s = &out->segs[i];
+        if ((s->prot & ELF_PROT_EXEC) && out->entry >= s->vaddr &&
+            out->entry - s->vaddr < s->memsz) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out, const char **err)
+{
+    const u8 *b = buf;
+    struct elf64_ehdr eh;
+    u64 avail = MIN((u64)len, file_size);
+    struct phdr_source src = {false, false, 0};
+    const struct elf_segment *last;
+    int ret;
+
+    memset(out, 0, sizeof(*out));
+    if (err) {
+        *err = NULL;
+    }
+    ret = read_ehdr(b, avail, file_size, &eh, err);
+    if (ret) {
+        return ret;
+    }
+    ret = check_phdr_table(&eh, avail, file_size, err);
+    if (ret) {
+        return ret;
+    }
+    out->type = eh.e_type;
+    out->entry = eh.e_entry;
+    out->phoff = eh.e_phoff;
+    out->phnum = eh.e_phnum;
+    out->phent = eh.e_phentsize;
+    out->max_align = ELF_PAGE_SIZE;
+
+    ret = find_interp(b, avail, file_size, &eh, out, err);
+    if (ret) {
+        return ret;
+    }
+    ret = scan_phdrs(b, file_size, &eh, out, &src, err);
+    if (ret) {
+        return ret;
+    }
+    ret = check_segments(out, err);
+    if (ret) {
+        return ret;
+    }
+    if (!src.in_load && src.pt_phdr_found) {
+        out->phdr_vaddr = src.pt_phdr_vaddr;
     }
 
     /* Sorted and disjoint: the last segment ends highest. */
@@ -289,17 +373,9 @@ int elf_parse(const void *buf, size_t len, u64 file_size, struct elf_image *out,
     out->span_start = ALIGN_DOWN(out->segs[0].vaddr, (u64)ELF_PAGE_SIZE);
     out->span_end = ALIGN_UP(last->vaddr + last->memsz, (u64)ELF_PAGE_SIZE);
 
-    for (unsigned i = 0; i < out->nsegs; i++) {
-        const struct elf_segment *s = &out->segs[i];
-        if ((s->prot & ELF_PROT_EXEC) && out->entry >= s->vaddr &&
-            out->entry - s->vaddr < s->memsz) {
-            entry_ok = true;
-        }
-    }
-    if (!entry_ok) {
+    if (!entry_in_exec_segment(out)) {
         return fail(err, -ENOEXEC, "entry point outside any executable segment");
     }
-
     if (out->has_interp) {
         return fail(err, -ENOEXEC, "dynamic executables are not supported");
     }

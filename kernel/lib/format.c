@@ -40,10 +40,15 @@ static void out_mem(struct out *o, const char *s, size_t n)
 #define F_ALT 0x10
 #define F_UPPER 0x20
 
+enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_T, LEN_J };
+
+/* One conversion directive: %[flags][width][.precision][length]conv. */
 struct spec {
     int flags;
     int width; /* 0 when absent */
     int precision; /* -1 when absent */
+    enum length len;
+    char conv; /* '\0' when the format ends inside the directive */
 };
 
 /* Pads a field of len bytes to the width, on the side chosen by '-'. */
@@ -133,8 +138,6 @@ static int parse_number(const char **p)
     return MIN(n, FMT_MAX_FIELD);
 }
 
-enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_T, LEN_J };
-
 static s64 fetch_signed(va_list *ap, enum length len)
 {
     switch (len) {
@@ -179,6 +182,189 @@ static u64 fetch_unsigned(va_list *ap, enum length len)
     }
 }
 
+static void parse_flags(const char **fmt, struct spec *sp)
+{
+    for (;; (*fmt)++) {
+        if (**fmt == '-') {
+            sp->flags |= F_MINUS;
+        } else if (**fmt == '0') {
+            sp->flags |= F_ZERO;
+        } else if (**fmt == '+') {
+            sp->flags |= F_PLUS;
+        } else if (**fmt == ' ') {
+            sp->flags |= F_SPACE;
+        } else if (**fmt == '#') {
+            sp->flags |= F_ALT;
+        } else {
+            return;
+        }
+    }
+}
+
+/* The width, from the digits or from an int argument for '*'. */
+static void parse_width(const char **fmt, va_list *ap, struct spec *sp)
+{
+    if (**fmt == '*') {
+        (*fmt)++;
+        int w = va_arg(*ap, int);
+        if (w < 0) {
+            sp->flags |= F_MINUS;
+            w = w < -FMT_MAX_FIELD ? FMT_MAX_FIELD : -w;
+        }
+        sp->width = MIN(w, FMT_MAX_FIELD);
+    } else {
+        sp->width = parse_number(fmt);
+    }
+}
+
+static void parse_precision(const char **fmt, va_list *ap, struct spec *sp)
+{
+    if (**fmt != '.') {
+        return;
+    }
+    (*fmt)++;
+    if (**fmt == '*') {
+        (*fmt)++;
+        int p = va_arg(*ap, int);
+        sp->precision = p < 0 ? -1 : MIN(p, FMT_MAX_FIELD);
+    } else {
+        sp->precision = parse_number(fmt);
+    }
+}
+
+static enum length parse_length(const char **fmt)
+{
+    switch (**fmt) {
+    case 'h':
+        (*fmt)++;
+        if (**fmt == 'h') {
+            (*fmt)++;
+            return LEN_HH;
+        }
+        return LEN_H;
+    case 'l':
+        (*fmt)++;
+        if (**fmt == 'l') {
+            (*fmt)++;
+            return LEN_LL;
+        }
+        return LEN_L;
+    case 'z':
+        (*fmt)++;
+        return LEN_Z;
+    case 't':
+        (*fmt)++;
+        return LEN_T;
+    case 'j':
+        (*fmt)++;
+        return LEN_J;
+    default:
+        return LEN_NONE;
+    }
+}
+
+/* Parses the directive after its '%', taking the arguments of '*'; *fmt
+ * ends past the conversion character, if there is one. */
+static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
+{
+    *sp = (struct spec){.precision = -1};
+    parse_flags(fmt, sp);
+    parse_width(fmt, ap, sp);
+    parse_precision(fmt, ap, sp);
+    sp->len = parse_length(fmt);
+    sp->conv = **fmt;
+    if (sp->conv != '\0') {
+        (*fmt)++;
+    }
+}
+
+static void emit_signed(struct out *o, const struct spec *sp, va_list *ap)
+{
+    s64 v = fetch_signed(ap, sp->len);
+    u64 mag = v < 0 ? 0 - (u64)v : (u64)v;
+
+    out_integer(o, sp, mag, v < 0, true, 10);
+}
+
+static void emit_unsigned(struct out *o, const struct spec *sp, va_list *ap, unsigned base)
+{
+    out_integer(o, sp, fetch_unsigned(ap, sp->len), false, false, base);
+}
+
+/* %p: "0x" and 16 hex digits. */
+static void emit_pointer(struct out *o, const struct spec *sp, va_list *ap)
+{
+    u64 v = (u64)(uintptr_t)va_arg(*ap, void *);
+    char tmp[18];
+
+    tmp[0] = '0';
+    tmp[1] = 'x';
+    for (int i = 0; i < 16; i++) {
+        tmp[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+    }
+    out_field(o, sp, tmp, sizeof(tmp));
+}
+
+static void emit_char(struct out *o, const struct spec *sp, va_list *ap)
+{
+    char c = (char)va_arg(*ap, int);
+
+    out_field(o, sp, &c, 1);
+}
+
+static void emit_string(struct out *o, const struct spec *sp, va_list *ap)
+{
+    const char *s = va_arg(*ap, const char *);
+    size_t n = 0;
+
+    if (!s) {
+        s = "(null)";
+    }
+    /* With a precision, s need not be NUL-terminated. */
+    while ((sp->precision < 0 || n < (size_t)sp->precision) && s[n]) {
+        n++;
+    }
+    out_field(o, sp, s, n);
+}
+
+/* Emits the conversion sp describes; false if it is unknown. */
+static bool emit_conversion(struct out *o, struct spec *sp, va_list *ap)
+{
+    switch (sp->conv) {
+    case 'd':
+    case 'i':
+        emit_signed(o, sp, ap);
+        break;
+    case 'u':
+        emit_unsigned(o, sp, ap, 10);
+        break;
+    case 'X':
+        sp->flags |= F_UPPER;
+        /* fall through */
+    case 'x':
+        emit_unsigned(o, sp, ap, 16);
+        break;
+    case 'o':
+        emit_unsigned(o, sp, ap, 8);
+        break;
+    case 'p':
+        emit_pointer(o, sp, ap);
+        break;
+    case 'c':
+        emit_char(o, sp, ap);
+        break;
+    case 's':
+        emit_string(o, sp, ap);
+        break;
+    case '%':
+        out_char(o, '%');
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 {
     struct out o = {buf, size, 0};
@@ -186,144 +372,23 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 
     va_copy(ap, ap_in);
     while (*fmt) {
+        const char *start = fmt;
+        struct spec sp;
+
         if (*fmt != '%') {
             out_char(&o, *fmt++);
             continue;
         }
-        const char *start = fmt++;
-        struct spec sp = {0, 0, -1};
-
-        for (;; fmt++) {
-            if (*fmt == '-') {
-                sp.flags |= F_MINUS;
-            } else if (*fmt == '0') {
-                sp.flags |= F_ZERO;
-            } else if (*fmt == '+') {
-                sp.flags |= F_PLUS;
-            } else if (*fmt == ' ') {
-                sp.flags |= F_SPACE;
-            } else if (*fmt == '#') {
-                sp.flags |= F_ALT;
-            } else {
-                break;
-            }
-        }
-
-        if (*fmt == '*') {
-            fmt++;
-            int w = va_arg(ap, int);
-            if (w < 0) {
-                sp.flags |= F_MINUS;
-                w = w < -FMT_MAX_FIELD ? FMT_MAX_FIELD : -w;
-            }
-            sp.width = MIN(w, FMT_MAX_FIELD);
-        } else {
-            sp.width = parse_number(&fmt);
-        }
-
-        if (*fmt == '.') {
-            fmt++;
-            if (*fmt == '*') {
-                fmt++;
-                int p = va_arg(ap, int);
-                sp.precision = p < 0 ? -1 : MIN(p, FMT_MAX_FIELD);
-            } else {
-                sp.precision = parse_number(&fmt);
-            }
-        }
-
-        enum length len = LEN_NONE;
-        if (*fmt == 'h') {
-            fmt++;
-            len = LEN_H;
-            if (*fmt == 'h') {
-                fmt++;
-                len = LEN_HH;
-            }
-        } else if (*fmt == 'l') {
-            fmt++;
-            len = LEN_L;
-            if (*fmt == 'l') {
-                fmt++;
-                len = LEN_LL;
-            }
-        } else if (*fmt == 'z') {
-            fmt++;
-            len = LEN_Z;
-        } else if (*fmt == 't') {
-            fmt++;
-            len = LEN_T;
-        } else if (*fmt == 'j') {
-            fmt++;
-            len = LEN_J;
-        }
-
-        char conv = *fmt;
-        if (conv == '\0') {
+        fmt++;
+        parse_spec(&fmt, &ap, &sp);
+        if (sp.conv == '\0') {
             /* Incomplete directive at the end: print it as is. */
             out_mem(&o, start, (size_t)(fmt - start));
             break;
         }
-        fmt++;
-
-        switch (conv) {
-        case 'd':
-        case 'i': {
-            s64 v = fetch_signed(&ap, len);
-            u64 mag = v < 0 ? 0 - (u64)v : (u64)v;
-            out_integer(&o, &sp, mag, v < 0, true, 10);
-            break;
-        }
-        case 'u':
-            out_integer(&o, &sp, fetch_unsigned(&ap, len), false, false, 10);
-            break;
-        case 'X':
-            sp.flags |= F_UPPER;
-            /* fall through */
-        case 'x':
-            out_integer(&o, &sp, fetch_unsigned(&ap, len), false, false, 16);
-            break;
-        case 'o':
-            out_integer(&o, &sp, fetch_unsigned(&ap, len), false, false, 8);
-            break;
-        case 'p': {
-            u64 v = (u64)(uintptr_t)va_arg(ap, void *);
-            char tmp[18];
-
-            tmp[0] = '0';
-            tmp[1] = 'x';
-            for (int i = 0; i < 16; i++) {
-                tmp[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-            }
-            out_field(&o, &sp, tmp, sizeof(tmp));
-            break;
-        }
-        case 'c': {
-            char c = (char)va_arg(ap, int);
-            out_field(&o, &sp, &c, 1);
-            break;
-        }
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            size_t n = 0;
-
-            if (!s) {
-                s = "(null)";
-            }
-            /* With a precision, s need not be NUL-terminated. */
-            while ((sp.precision < 0 || n < (size_t)sp.precision) && s[n]) {
-                n++;
-            }
-            out_field(&o, &sp, s, n);
-            break;
-        }
-        case '%':
-            out_char(&o, '%');
-            break;
-        default:
+        if (!emit_conversion(&o, &sp, &ap)) {
             /* Unknown conversion: print the directive as is. */
             out_mem(&o, start, (size_t)(fmt - start));
-            break;
         }
     }
     va_end(ap);

@@ -63,82 +63,99 @@ SYSCALL_DEFINE1(brk, u64, addr)
     return (long)mm->brk;
 }
 
-SYSCALL_DEFINE6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
+/* Checks mmap's length, offset, type and protection; *size is the length
+ * in whole pages. MAP_SHARED_VALIDATE becomes MAP_SHARED in *flags. */
+static int check_mmap_args(u64 len, u32 prot, u32 *flags, u64 off, u64 *size)
 {
-    struct mm *mm = current_mm();
-    if (!mm) {
-        return -ENOMEM;
-    }
+    u32 type = *flags & MAP_TYPE;
+
     if (len == 0 || (off & (PAGE_SIZE - 1))) {
         return -EINVAL;
     }
-    u32 type = flags & MAP_TYPE;
     if (type != MAP_SHARED && type != MAP_PRIVATE && type != 0x03) {
         return -EINVAL;
     }
-    if (type == 0x03 && (flags & ~MAP_KNOWN_FLAGS)) {
+    if (type == 0x03 && (*flags & ~MAP_KNOWN_FLAGS)) {
         return -EOPNOTSUPP; /* MAP_SHARED_VALIDATE with unknown flags */
     }
     if (type == 0x03) {
-        flags = (flags & ~MAP_TYPE) | MAP_SHARED;
+        *flags = (*flags & ~MAP_TYPE) | MAP_SHARED;
     }
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) {
         return -EINVAL;
     }
-    u64 size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len || size > USER_SPACE_TOP) {
+    *size = ALIGN_UP(len, PAGE_SIZE);
+    if (*size < len || *size > USER_SPACE_TOP) {
         return -ENOMEM;
     }
+    return 0;
+}
 
+/* MAP_FIXED and MAP_FIXED_NOREPLACE: the mapping goes at addr, replacing
+ * what is there (MAP_FIXED only). */
+static int place_fixed(struct mm *mm, u64 addr, u64 size, u32 flags)
+{
+    if ((addr & (PAGE_SIZE - 1)) || addr > USER_SPACE_TOP || size > USER_SPACE_TOP - addr ||
+        addr < USER_MIN_ADDR) {
+        return addr < USER_MIN_ADDR ? -EPERM : -EINVAL;
+    }
+    if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, size)) {
+        return -EEXIST;
+    }
+    vma_unmap(mm, addr, size);
+    return 0;
+}
+
+/* Where a new mapping goes: at addr for the fixed kinds, else at the hint
+ * addr if it is free, else anywhere free. */
+static int place_mapping(struct mm *mm, u64 addr, u64 size, u32 flags, u64 *start)
+{
+    u64 hint = ALIGN_DOWN(addr, PAGE_SIZE);
+
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        *start = addr;
+        return place_fixed(mm, addr, size, flags);
+    }
+    if (hint >= USER_MIN_ADDR && hint <= USER_SPACE_TOP && size <= USER_SPACE_TOP - hint &&
+        range_is_free(mm, hint, size)) {
+        *start = hint;
+    } else {
+        *start = vma_find_free(mm, size, 0);
+    }
+    return *start ? 0 : -ENOMEM;
+}
+
+SYSCALL_DEFINE6(mmap, u64, addr, u64, len, u32, prot, u32, flags, int, fd, u64, off)
+{
+    struct mm *mm = current_mm();
     struct file *file = NULL;
+    u64 size, start;
+    int err;
+
+    if (!mm) {
+        return -ENOMEM;
+    }
+    err = check_mmap_args(len, prot, &flags, off, &size);
+    if (err) {
+        return err;
+    }
     if (!(flags & MAP_ANONYMOUS)) {
-        int err = 0;
+        err = 0;
         file = vm_file_from_fd(fd, prot, flags, &err);
         if (!file) {
             return err;
         }
     }
-
-    u64 start;
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if ((addr & (PAGE_SIZE - 1)) || addr > USER_SPACE_TOP || size > USER_SPACE_TOP - addr ||
-            addr < USER_MIN_ADDR) {
-            start = 0;
-            if (file) {
-                vm_file_put(file);
-            }
-            return addr < USER_MIN_ADDR ? -EPERM : -EINVAL;
-        }
-        if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, size)) {
-            if (file) {
-                vm_file_put(file);
-            }
-            return -EEXIST;
-        }
-        start = addr;
-        vma_unmap(mm, start, size);
-    } else {
-        u64 hint = ALIGN_DOWN(addr, PAGE_SIZE);
-        if (hint >= USER_MIN_ADDR && hint <= USER_SPACE_TOP && size <= USER_SPACE_TOP - hint &&
-            range_is_free(mm, hint, size)) {
-            start = hint;
-        } else {
-            start = vma_find_free(mm, size, 0);
-        }
-        if (!start) {
-            if (file) {
-                vm_file_put(file);
-            }
-            return -ENOMEM;
-        }
+    err = place_mapping(mm, addr, size, flags, &start);
+    if (!err) {
+        u32 vflags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN);
+        err = vma_map(mm, start, size, prot, vflags, file, off >> PAGE_SHIFT);
     }
-    u32 vflags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN);
-    int r = vma_map(mm, start, size, prot, vflags, file, off >> PAGE_SHIFT);
     if (file) {
         vm_file_put(file); /* the VMA holds its own reference */
     }
-    if (r < 0) {
-        return r;
+    if (err < 0) {
+        return err;
     }
     if (flags & MAP_POPULATE) {
         vm_populate(mm, start, size, prot & PROT_WRITE);
