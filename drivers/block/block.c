@@ -7,6 +7,7 @@
 #include <drivers/block.h>
 #include <fs/chrdev.h>
 #include <fs/pseudo.h>
+#include <fs/vfs.h>
 #include <kernel/compiler.h>
 #include <kernel/page_alloc.h>
 #include <kernel/printk.h>
@@ -238,6 +239,25 @@ int block_write_sectors(struct block_device *bd, u64 sector, const void *buf, si
 int block_flush(struct block_device *bd)
 {
     return block_submit_wait(bd, BLOCK_FLUSH, 0, NULL, 0, 0);
+}
+
+/* A flush goes to every disk: the driver knows whether the disk has a
+ * write cache (virtio-blk without VIRTIO_BLK_F_FLUSH writes through and
+ * completes the flush at once). Read-only disks hold nothing to write. */
+int block_sync_all(void)
+{
+    int err = 0;
+
+    for (unsigned i = 0; i < BLOCK_MAX_DISKS; i++) {
+        struct block_device *bd = READ_ONCE(disks[i]);
+        if (bd && !bd->read_only) {
+            int r = block_flush(bd);
+            if (r && !err) {
+                err = r;
+            }
+        }
+    }
+    return err;
 }
 
 int block_proc_partitions(struct seq_buf *s, void *arg)

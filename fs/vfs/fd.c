@@ -3,6 +3,7 @@
  * fdatasync, sync, syncfs, flock, fadvise64. */
 #include <abi/errno.h>
 #include <fs/fdtable.h>
+#include <fs/filelock.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
 #include <kernel/process.h>
@@ -11,11 +12,6 @@
 #include "vfs_internal.h"
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
-
-#define LOCK_SH 1
-#define LOCK_EX 2
-#define LOCK_NB 4
-#define LOCK_UN 8
 
 SYSCALL_DEFINE1(dup, int, oldfd)
 {
@@ -76,19 +72,10 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
     return do_dup3(oldfd, newfd, flags);
 }
 
-static long fcntl_lock(struct file *f, u32 cmd, uptr_t arg)
-{
-    (void)f;
-    /* No record locks yet: every lock is granted, F_GETLK finds none. */
-    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-        s16 type = F_UNLCK;
-        if (copy_to_user(arg, &type, sizeof(type)) < 0) {
-            return -EFAULT;
-        }
-    }
-    return 0;
-}
-
+/* Partial: F_SETOWN is accepted and F_GETOWN gives 0, but no SIGIO is
+ * ever sent; F_SETSIG, F_*OWN_EX, leases, F_NOTIFY, seals, RW hints and
+ * F_DUPFD_QUERY are -EINVAL; F_SETPIPE_SZ keeps the fixed pipe size.
+ * Record locks are filelock_sys.c's. */
 SYSCALL_DEFINE3(fcntl, int, fd, u32, cmd, u64, arg)
 {
     struct file *f = fd_get_raw(fd);
@@ -137,7 +124,11 @@ SYSCALL_DEFINE3(fcntl, int, fd, u32, cmd, u64, arg)
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-        r = (f->fmode & FMODE_PATH) ? -EBADF : fcntl_lock(f, cmd, uptr(arg));
+        if (f->fmode & FMODE_PATH) {
+            r = -EBADF;
+        } else {
+            r = filelock_fcntl ? filelock_fcntl(f, cmd, uptr(arg)) : -ENOLCK;
+        }
         break;
     case F_GETOWN:
     case F_SETOWN:
@@ -214,12 +205,18 @@ SYSCALL_DEFINE1(fdatasync, int, fd)
     return do_fsync(fd);
 }
 
-/* Everything lives in memory: there is nothing to write back. */
+/* File data lives in memory; the disks' write caches are what remains
+ * (include/fs/vfs.h). sync(2) cannot fail. */
 SYSCALL_DEFINE0(sync)
 {
+    if (block_sync_all) {
+        block_sync_all();
+    }
     return 0;
 }
 
+/* No filesystem sits on a disk, so no disk belongs to fd's filesystem in
+ * particular: every disk is flushed, and a flush error is reported. */
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
     struct file *f = fd_get(fd);
@@ -228,23 +225,44 @@ SYSCALL_DEFINE1(syncfs, int, fd)
         return -EBADF;
     }
     file_put(f);
-    return 0;
+    return block_sync_all ? block_sync_all() : 0;
 }
 
 SYSCALL_DEFINE2(flock, int, fd, u32, op)
 {
     struct file *f;
-    u32 kind = op & ~LOCK_NB;
+    int type;
+    long r;
 
-    if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) {
+    /* Linux ignores the obsolete LOCK_MAND requests (before any check). */
+    if (op & LOCK_MAND) {
+        return 0;
+    }
+    switch (op & ~LOCK_NB) {
+    case LOCK_SH:
+        type = F_RDLCK;
+        break;
+    case LOCK_EX:
+        type = F_WRLCK;
+        break;
+    case LOCK_UN:
+        type = F_UNLCK;
+        break;
+    default:
         return -EINVAL;
     }
     f = fd_get(fd);
     if (!f) {
         return -EBADF;
     }
+    /* Locking needs the file open for reading or writing; unlocking not. */
+    if (type != F_UNLCK && !(f->fmode & (FMODE_READ | FMODE_WRITE))) {
+        r = -EBADF;
+    } else {
+        r = filelock_flock ? filelock_flock(f, type, op & LOCK_NB) : -ENOLCK;
+    }
     file_put(f);
-    return 0; /* advisory locks are always granted for now */
+    return r;
 }
 
 SYSCALL_DEFINE4(fadvise64, int, fd, s64, off, s64, len, int, advice)

@@ -4,6 +4,7 @@
 #include <abi/errno.h>
 #include <fs/chrdev.h>
 #include <fs/fdtable.h>
+#include <fs/filelock.h>
 #include <fs/vfs.h>
 #include <kernel/kmalloc.h>
 #include <kernel/process.h>
@@ -12,6 +13,16 @@
 #include "vfs_internal.h"
 
 #define FD_INITIAL 64
+
+/* A descriptor of f left t: the POSIX rule drops the process's record
+ * locks on f's inode, whichever descriptor they were set through. Called
+ * before the descriptor's reference to f is put. */
+static void fd_closed(struct fd_table *t, struct file *f)
+{
+    if (filelock_fd_closed) {
+        filelock_fd_closed(t, f);
+    }
+}
 
 static struct fd_table *cur_files(void)
 {
@@ -158,6 +169,7 @@ int fd_install_at(int fd, struct file *f, bool cloexec)
     set_cloexec(t, fd, cloexec);
     spin_unlock_irqrestore(&t->lock, flags);
     if (old) {
+        fd_closed(t, old);
         file_put(old);
     }
     return fd;
@@ -246,6 +258,7 @@ int fd_close(int fd)
     if (!f) {
         return -EBADF;
     }
+    fd_closed(t, f);
     file_put(f);
     return 0;
 }
@@ -295,6 +308,7 @@ static void close_matching(struct fd_table *t, bool only_cloexec)
         }
         spin_unlock_irqrestore(&t->lock, flags);
         if (f) {
+            fd_closed(t, f);
             file_put(f);
         }
     }

@@ -4,6 +4,7 @@
 #include <abi/errno.h>
 #include <arch/x86_64/memlayout.h>
 #include <fs/chrdev.h>
+#include <fs/filelock.h>
 #include <fs/pipe.h>
 #include <fs/vfs.h>
 #include <kernel/kmalloc.h>
@@ -46,6 +47,10 @@ void file_put(struct file *f)
 {
     if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) != 0) {
         return;
+    }
+    /* Its flock and OFD locks go with the open file description. */
+    if (filelock_file_release) {
+        filelock_file_release(f);
     }
     vfs_lock();
     if (f->ops->release) {
@@ -103,47 +108,54 @@ static const struct file_ops *ops_for(struct inode *inode, int *err)
     }
 }
 
-/* Opens d. created: the caller just made it (no permission check, no
- * truncation, as Linux). VFS lock held. */
-static int open_dentry(struct dentry *d, int flags, bool created, struct file **out)
+/* An O_PATH file: a handle on d, without access or an open op. */
+static int open_path(struct dentry *d, int flags, struct file **out)
 {
-    struct inode *inode = d->inode;
-    const struct file_ops *ops;
-    struct file *f;
-    u32 fmode;
-    int mask = 0;
-    int err;
+    struct file *f =
+        file_alloc(d, FMODE_PATH, (u32)flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW), NULL);
 
-    if (flags & O_PATH) {
-        f = file_alloc(d, FMODE_PATH, (u32)flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW), NULL);
-        if (!f) {
-            return -ENOMEM;
-        }
-        *out = f;
-        return 0;
+    if (!f) {
+        return -ENOMEM;
     }
+    *out = f;
+    return 0;
+}
+
+/* The file mode and the permissions the open flags ask for. */
+static int access_mask(int flags, u32 *fmode)
+{
+    int mask;
+
     switch (flags & O_ACCMODE) {
     case O_RDONLY:
-        fmode = FMODE_READ;
+        *fmode = FMODE_READ;
         mask = MAY_READ;
         break;
     case O_WRONLY:
-        fmode = FMODE_WRITE;
+        *fmode = FMODE_WRITE;
         mask = MAY_WRITE;
         break;
     case O_RDWR:
-        fmode = FMODE_READ | FMODE_WRITE;
+        *fmode = FMODE_READ | FMODE_WRITE;
         mask = MAY_READ | MAY_WRITE;
         break;
     default:
         /* 3: neither read nor write (ioctl only), needs both rights. */
-        fmode = 0;
+        *fmode = 0;
         mask = MAY_READ | MAY_WRITE;
         break;
     }
     if (flags & O_TRUNC) {
         mask |= MAY_WRITE;
     }
+    return mask;
+}
+
+/* Whether inode may be opened for mask with flags. */
+static int may_open(struct inode *inode, int flags, int mask, bool created)
+{
+    int err;
+
     if (S_ISLNK(inode->mode)) {
         return -ELOOP;
     }
@@ -162,22 +174,21 @@ static int open_dentry(struct dentry *d, int flags, bool created, struct file **
             return -EROFS;
         }
     }
-    ops = ops_for(inode, &err);
-    if (!ops) {
-        return err;
-    }
-    if ((flags & O_TRUNC) && !created && S_ISREG(inode->mode)) {
-        err = vfs_truncate_dentry(d, 0);
-        if (err) {
-            return err;
-        }
-    }
-    f = file_alloc(d, fmode, (u32)flags, ops);
+    return 0;
+}
+
+/* A file for d, opened with ops's open op if it has one. */
+static int open_file(struct dentry *d, u32 fmode, int flags, const struct file_ops *ops,
+                     struct file **out)
+{
+    struct file *f = file_alloc(d, fmode, (u32)flags, ops);
+    int err;
+
     if (!f) {
         return -ENOMEM;
     }
     if (ops->open) {
-        err = ops->open(inode, f);
+        err = ops->open(d->inode, f);
         if (err) {
             /* Not opened: no release. */
             f->ops = &empty_fops;
@@ -188,6 +199,37 @@ static int open_dentry(struct dentry *d, int flags, bool created, struct file **
     f->flags &= ~(u32)O_NOCTTY;
     *out = f;
     return 0;
+}
+
+/* Opens d. created: the caller just made it (no permission check, no
+ * truncation, as Linux). VFS lock held. */
+static int open_dentry(struct dentry *d, int flags, bool created, struct file **out)
+{
+    struct inode *inode = d->inode;
+    const struct file_ops *ops;
+    u32 fmode;
+    int mask;
+    int err;
+
+    if (flags & O_PATH) {
+        return open_path(d, flags, out);
+    }
+    mask = access_mask(flags, &fmode);
+    err = may_open(inode, flags, mask, created);
+    if (err) {
+        return err;
+    }
+    ops = ops_for(inode, &err);
+    if (!ops) {
+        return err;
+    }
+    if ((flags & O_TRUNC) && !created && S_ISREG(inode->mode)) {
+        err = vfs_truncate_dentry(d, 0);
+        if (err) {
+            return err;
+        }
+    }
+    return open_file(d, fmode, flags, ops, out);
 }
 
 int vfs_open_dentry(struct dentry *d, int flags, struct file **out)

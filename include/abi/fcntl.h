@@ -5,6 +5,8 @@
 #ifndef ABI_FCNTL_H
 #define ABI_FCNTL_H
 
+#include <kernel/types.h>
+
 #define O_ACCMODE 00000003
 #define O_RDONLY 00000000
 #define O_WRONLY 00000001
@@ -74,6 +76,26 @@
 #define F_RDLCK 0
 #define F_WRLCK 1
 #define F_UNLCK 2
+
+/* flock(2) operations. LOCK_MAND is obsolete: Linux accepts and ignores
+ * any request carrying it. */
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+#define LOCK_MAND 32
+
+/* struct flock of fcntl F_GETLK/F_SETLK/F_SETLKW and the F_OFD_* commands
+ * (x86_64: offsets are 64-bit; 32 bytes with the compiler's padding after
+ * l_whence and l_pid). */
+struct linux_flock {
+    s16 l_type;
+    s16 l_whence;
+    s64 l_start;
+    s64 l_len;
+    s32 l_pid;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "struct flock is 32 bytes on x86_64");
 
 #define SEEK_SET 0
 #define SEEK_CUR 1

@@ -51,6 +51,7 @@ struct super_block;
 struct mount;
 struct cred;
 struct poll_table;
+struct lock_ctx;
 
 struct vfs_time {
     s64 sec;
@@ -163,6 +164,9 @@ struct inode {
     const struct file_ops *fops; /* for regular files and directories */
     struct super_block *sb;
     void *private;
+    /* Advisory locks (include/fs/filelock.h); NULL while there are none.
+     * Guarded by the lock table's own spinlock, not the VFS lock. */
+    struct lock_ctx *locks;
 };
 
 /* dentry.flags */
@@ -239,6 +243,13 @@ struct file {
     const struct file_ops *ops;
     void *private;
 };
+
+/* ---- writeback ----
+ * File data lives in memory; what sync(2) and syncfs(2) have to write
+ * back is the disks' own write caches. block_sync_all (drivers/block)
+ * flushes every writable block device and returns 0 or the first error.
+ * Weak: kernels and host tests without the block layer have no disks. */
+int block_sync_all(void) __attribute__((weak));
 
 /* ---- lock ---- */
 void vfs_lock(void);

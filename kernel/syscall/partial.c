@@ -12,8 +12,7 @@ const char *const syscall_partial[] = {
     "umount2", /* MNT_DETACH is not lazy */
     "wait4", /* rusage: CPU times, maxrss and minflt; the other fields are zero */
     "waitid", /* as wait4 */
-    "fcntl", /* record locks always succeed */
-    "flock", /* always succeeds */
+    "fcntl", /* F_SETOWN sends no SIGIO; leases, seals, F_NOTIFY and more: EINVAL */
     "renameat2", /* flags other than 0 and RENAME_NOREPLACE give EINVAL */
     NULL,
 };
