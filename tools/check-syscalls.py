@@ -17,24 +17,11 @@ import re
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE_DIRS = ["arch", "kernel", "drivers", "fs", "net"]
-DEFINE = re.compile(r"^\s*SYSCALL_DEFINE[0-6]\((\w+)", re.M)
+sys.dont_write_bytecode = True  # no tools/__pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from syscall_sources import ROOT, handlers  # noqa: E402
+
 ENTRY = re.compile(r'^\s*\[\d+\] = \{"(\w+)"', re.M)
-
-
-def defined_handlers():
-    found = {}
-    for top in SOURCE_DIRS:
-        for dirpath, _, files in os.walk(os.path.join(ROOT, top)):
-            for f in files:
-                if not f.endswith(".c"):
-                    continue
-                path = os.path.join(dirpath, f)
-                with open(path) as src:
-                    for name in DEFINE.findall(src.read()):
-                        found.setdefault(name, []).append(os.path.relpath(path, ROOT))
-    return found
 
 
 def main():
@@ -49,8 +36,8 @@ def main():
         if len(parts) == 3 and parts[1] in "Tt" and parts[2].startswith("sys_"):
             strong.add(parts[2][4:])
     errors = []
-    handlers = defined_handlers()
-    for name, where in sorted(handlers.items()):
+    for name, defs in sorted(handlers().items()):
+        where = [path for path, _ in defs]
         if name not in table:
             errors.append(f"{where[0]}: SYSCALL_DEFINE of '{name}', which is not in the table")
         elif len(where) > 1:

@@ -5,9 +5,13 @@
     tools/gen-syscall-doc.py [--elf build/kiln.elf] [--implemented-only]
     tools/gen-syscall-doc.py --check-readme README.md [--fail-if-changed]
 
-A syscall is 'implemented' when the kernel ELF defines sys_<name> (nm), and
-'partial' when it is also listed in kernel/syscall/partial.c; the others
-return ENOSYS. Names and numbers come from kernel/syscall/table.c.
+A syscall is 'implemented' when the kernel ELF defines sys_<name> (nm),
+'partial' when it is also listed in syscall_partial[] of
+kernel/syscall/partial.c, and 'stub' when listed in syscall_stub[] there (it
+accepts the call and does nothing); the others return ENOSYS. A handler whose
+body only returns 0 must be listed as a stub: the generator fails otherwise.
+The 'defined in' column names the file of each SYSCALL_DEFINEn. Names and
+numbers come from kernel/syscall/table.c.
 
 Without --check-readme the table is printed. With it, the text between the
 lines <!-- syscalls:begin --> and <!-- syscalls:end --> of that file is
@@ -19,6 +23,10 @@ import os
 import re
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # no tools/__pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from syscall_sources import does_nothing, handlers  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN = "<!-- syscalls:begin -->"
@@ -38,11 +46,11 @@ def read_table(path):
     return sorted(entries)
 
 
-def read_partial(path):
+def read_list(path, var):
     text = strip_c_comments(open(path).read())
-    m = re.search(r"syscall_partial\[\]\s*=\s*\{(.*?)\};", text, flags=re.S)
+    m = re.search(var + r"\[\]\s*=\s*\{(.*?)\};", text, flags=re.S)
     if not m:
-        sys.exit(f"{path}: no syscall_partial[] list found")
+        sys.exit(f"{path}: no {var}[] list found")
     return set(re.findall(r'"(\w+)"', m.group(1)))
 
 
@@ -54,38 +62,45 @@ def defined_symbols(elf):
     return {line.split()[-1] for line in out.stdout.splitlines() if len(line.split()) >= 3}
 
 
-def statuses(table, partial, symbols):
+def statuses(table, partial, stubs, symbols, defs):
     names = {name for _, name in table}
-    for name in sorted(partial - names):
+    for name in sorted((partial | stubs) - names):
         print(f"warning: partial.c lists unknown syscall {name}", file=sys.stderr)
     rows = []
     for nr, name in table:
+        where = defs[name][0][0] if name in defs else ""
         if f"sys_{name}" not in symbols:
-            if name in partial:
-                print(f"warning: {name} is listed as partial but has no handler", file=sys.stderr)
+            if name in partial | stubs:
+                print(f"warning: {name} is listed in partial.c but has no handler", file=sys.stderr)
             status = "ENOSYS"
+        elif name in stubs:
+            status = "stub"
+        elif any(does_nothing(body) for _, body in defs.get(name, [])):
+            sys.exit(f"{where}: sys_{name} only returns 0: list it in syscall_stub[] "
+                     "(kernel/syscall/partial.c) or make it do its work")
         elif name in partial:
             status = "partial"
         else:
             status = "implemented"
-        rows.append((nr, name, status))
+        rows.append((nr, name, status, where))
     return rows
 
 
 def render(rows, implemented_only):
-    done = sum(1 for r in rows if r[2] != "ENOSYS")
+    done = sum(1 for r in rows if r[2] not in ("ENOSYS", "stub"))
     part = sum(1 for r in rows if r[2] == "partial")
+    stub = sum(1 for r in rows if r[2] == "stub")
     lines = [
         f"{done} of {len(rows)} Linux x86_64 system calls are implemented"
-        f" ({part} partially); the others return `ENOSYS`.",
+        f" ({part} partially), {stub} are stubs; the others return `ENOSYS`.",
         "",
-        "| nr | name | status |",
-        "|---:|---|---|",
+        "| nr | name | status | defined in |",
+        "|---:|---|---|---|",
     ]
-    for nr, name, status in rows:
+    for nr, name, status, where in rows:
         if implemented_only and status == "ENOSYS":
             continue
-        lines.append(f"| {nr} | `{name}` | {status} |")
+        lines.append(f"| {nr} | `{name}` | {status} | {f'`{where}`' if where else ''} |")
     return "\n".join(lines) + "\n"
 
 
@@ -124,8 +139,9 @@ def main():
                     help="with --check-readme: write nothing, exit 1 if out of date")
     args = ap.parse_args()
 
-    rows = statuses(read_table(args.table), read_partial(args.partial),
-                    defined_symbols(args.elf))
+    rows = statuses(read_table(args.table), read_list(args.partial, "syscall_partial"),
+                    read_list(args.partial, "syscall_stub"), defined_symbols(args.elf),
+                    handlers())
     table_md = render(rows, args.implemented_only)
     if args.check_readme:
         return update_readme(args.check_readme, table_md, args.fail_if_changed)

@@ -167,9 +167,7 @@ q --name reboot --cmdline "console=ttyS0 shutdown=reboot" --expect-exit 0 \
 # ---- userland: guest run (owner: userland; keep this block self-contained) ----
 # Boots with init=/tests/run-all (userland/tests/run-all): every test program,
 # then the BusyBox shell test, then `USERTESTS DONE` and poweroff -f. Each
-# guest PASS/FAIL line is counted as `PASS guest: ...`. Gated: runs only once
-# build/kiln.elf defines sys_execve (until then the table's weak reference
-# shows as `w` in nm, and one SKIP line, not counted, says so).
+# guest PASS/FAIL line is counted as `PASS guest: ...`.
 usertests_guest() {
     local log=$OUT/usertests.log
     rm -f "$log"

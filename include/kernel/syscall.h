@@ -50,6 +50,8 @@ extern const struct syscall_desc syscall_table[SYSCALL_COUNT];
 /* Names of syscalls implemented with documented gaps, NULL-terminated
  * (kernel/syscall/partial.c, edited by hand; read by tools/gen-syscall-doc.py). */
 extern const char *const syscall_partial[];
+/* Names of handlers that accept the call and do nothing (kernel/syscall/partial.c). */
+extern const char *const syscall_stub[];
 
 /* Reinterprets a raw register as the argument's type, as Linux does
  * (works for integers, pointers and uptr_t). */
