@@ -36,45 +36,55 @@ enum process_state {
     PROC_ZOMBIE, /* exited, waiting for the parent's wait */
 };
 
+/* Who may touch each field (README, Concurrency):
+ *   [P] proc_lock.
+ *   [O] the process's own thread writes it; another thread reads it only
+ *       under proc_lock while the process is alive (exit clears mm, fs and
+ *       files before the process becomes a zombie). Known gap: some /proc
+ *       readers still read mm without proc_lock.
+ *   [C] set before the process is registered, read-only after.
+ *   [T] the timer tick, with interrupts off; readers tolerate a torn
+ *       update between two ticks.
+ *   [Q] the queue or timer's own lock. */
 struct process {
-    int pid;
-    int pgid;
-    int sid;
-    enum process_state state;
-    int exit_status; /* wait(2) encoding, valid when ZOMBIE */
-    struct process *parent;
-    struct list_head children; /* of struct process, via sibling */
-    struct list_head sibling;
-    struct list_head all_link;
-    struct wait_queue child_exit; /* the parent sleeps here in wait4 */
-    struct thread *thread;
-    struct mm *mm;
-    struct fs_context *fs;
-    struct fd_table *files;
-    struct cred cred;
-    struct linux_rlimit rlimits[RLIM_NLIMITS];
-    u64 clear_child_tid; /* set_tid_address */
+    int pid; /* [C] */
+    int pgid; /* [P] */
+    int sid; /* [P] */
+    enum process_state state; /* [P] */
+    int exit_status; /* [P] wait(2) encoding, valid when ZOMBIE */
+    struct process *parent; /* [P] */
+    struct list_head children; /* [P] of struct process, via sibling */
+    struct list_head sibling; /* [P] */
+    struct list_head all_link; /* [P] */
+    struct wait_queue child_exit; /* [Q] the parent sleeps here in wait4 */
+    struct thread *thread; /* [P] NULL once a zombie */
+    struct mm *mm; /* [O] */
+    struct fs_context *fs; /* [O] */
+    struct fd_table *files; /* [O] */
+    struct cred cred; /* [O] permission checks of other processes read it under [P] */
+    struct linux_rlimit rlimits[RLIM_NLIMITS]; /* [O] (prlimit64 on another process: issue 11) */
+    u64 clear_child_tid; /* [O] set_tid_address */
     /* CLONE_CHILD_SETTID: the child stores its tid here, in its own address
-     * space, before it first returns to user mode; then 0. */
+     * space, before it first returns to user mode; then 0. [C], then [O] */
     u64 set_child_tid;
-    u64 start_ns;
-    u64 utime_ns, stime_ns;
-    u64 cutime_ns, cstime_ns; /* of waited-for children */
-    u64 min_flt, cmin_flt; /* page faults handled (cmin: waited-for children) */
-    u64 maxrss_pages, cmaxrss_pages; /* peak RSS of earlier programs / children */
-    char comm[PROC_COMM_MAX];
-    struct signal_state sig;
-    struct process *vfork_parent; /* woken when this child execs or exits */
-    bool vfork_done;
-    u64 ctty; /* drivers/tty: id of the controlling tty, 0 for none */
-    /* Job control (proc_lock): a stopped process sleeps on its way back to
-     * user mode until SIGCONT or SIGKILL. wait_report is what wait(2) has
-     * not yet been told: a stop (WUNTRACED) or a continue (WCONTINUED). */
+    u64 start_ns; /* [C] */
+    u64 utime_ns, stime_ns; /* [T] */
+    u64 cutime_ns, cstime_ns; /* [P] of waited-for children */
+    u64 min_flt, cmin_flt; /* [O], [P]: page faults (cmin: waited-for children) */
+    u64 maxrss_pages, cmaxrss_pages; /* [O], [P]: peak RSS of earlier programs / children */
+    char comm[PROC_COMM_MAX]; /* [O] (also written through /proc/<pid>/comm) */
+    struct signal_state sig; /* [P] */
+    struct process *vfork_parent; /* [C] woken when this child execs or exits */
+    bool vfork_done; /* [P] */
+    u64 ctty; /* [P] drivers/tty: id of the controlling tty, 0 for none */
+    /* Job control [P]: a stopped process sleeps on its way back to user
+     * mode until SIGCONT or SIGKILL. wait_report is what wait(2) has not
+     * yet been told: a stop (WUNTRACED) or a continue (WCONTINUED). */
     bool stopped;
     u8 stop_sig;
     u8 wait_report; /* WAIT_REPORT_* */
-    struct restart_block restart; /* restart_syscall(2) after a stop */
-    struct itimers itimers;
+    struct restart_block restart; /* [O] restart_syscall(2) after a stop */
+    struct itimers itimers; /* [T] and interrupts off (kernel/time/itimer.c) */
 };
 
 /* The process of the running thread; NULL for pure kernel threads. */

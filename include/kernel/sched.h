@@ -33,28 +33,31 @@ struct process;
 struct fpu_state;
 struct trap_frame;
 
+/* Who may touch each field: [R] rq_lock; [S] the thread itself (or the
+ * scheduler switching it, with rq_lock held); [C] set at creation, read-only
+ * after; [Q] the wait queue's own lock. */
 struct thread {
-    u64 saved_rsp; /* valid while switched out; first for context_switch */
-    u64 kstack_top;
-    u64 kstack_bottom; /* lowest usable byte; the guard is below */
-    int kstack_slot; /* -1 for the boot stack */
-    u32 tid;
-    u32 flags;
-    enum thread_state state;
-    bool on_rq; /* on the run queue (rq_lock) */
-    int exit_code;
-    u32 slice_left;
-    u64 switches; /* times it was switched in */
-    char name[THREAD_NAME_MAX];
-    struct list_head run_link; /* run queue */
-    struct list_head all_link; /* all threads */
-    struct wait_queue exit_wq; /* joiners */
+    u64 saved_rsp; /* [S] valid while switched out; first for context_switch */
+    u64 kstack_top; /* [C] */
+    u64 kstack_bottom; /* [C] lowest usable byte; the guard is below */
+    int kstack_slot; /* [C] -1 for the boot stack */
+    u32 tid; /* [C] */
+    u32 flags; /* [C] */
+    enum thread_state state; /* [R] */
+    bool on_rq; /* [R] on the run queue */
+    int exit_code; /* [R] */
+    u32 slice_left; /* [R] (the tick, interrupts off) */
+    u64 switches; /* [R] times it was switched in */
+    char name[THREAD_NAME_MAX]; /* [C] (exec renames its own thread: [S]) */
+    struct list_head run_link; /* [R] run queue */
+    struct list_head all_link; /* [R] all threads */
+    struct wait_queue exit_wq; /* [Q] joiners */
     /* User threads only (NULL/0 for kernel threads): */
-    struct process *process;
-    struct fpu_state *fpu; /* saved at switch-out, restored at switch-in */
-    u64 fs_base; /* arch_prctl(ARCH_SET_FS) */
-    u64 gs_base; /* arch_prctl(ARCH_SET_GS) */
-    struct trap_frame *user_frame; /* registers saved at the last kernel entry */
+    struct process *process; /* [C]; cleared by the thread itself at exit */
+    struct fpu_state *fpu; /* [S] saved at switch-out, restored at switch-in */
+    u64 fs_base; /* [S] arch_prctl(ARCH_SET_FS) */
+    u64 gs_base; /* [S] arch_prctl(ARCH_SET_GS) */
+    struct trap_frame *user_frame; /* [S] registers saved at the last kernel entry */
 };
 
 typedef int (*thread_fn)(void *arg);
