@@ -5,6 +5,7 @@
 #   make gdb        attach gdb to a `make run GDB=1`
 #   make test       host unit tests + QEMU integration tests
 #   make test-stress  make test RUNS times (5) with every core kept busy
+#   make coverage   line coverage of the kernel code the host unit tests run
 #   make bench      boot-time, memory and size figures
 
 BUILD := build
@@ -36,7 +37,7 @@ OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(SRCS))
 # string.c implements memcpy/memset: keep gcc from turning its loops into calls to itself.
 $(BUILD)/obj/kernel/lib/string.c.o: CFLAGS += -fno-tree-loop-distribute-patterns
 
-.PHONY: all run gdb test test-stress bench clean deps syscall-docs FORCE
+.PHONY: all run gdb test test-stress coverage bench clean deps syscall-docs FORCE
 all: $(BUILD)/kiln.elf $(BUILD)/kiln.iso
 
 deps:
@@ -91,6 +92,9 @@ gdb:
 
 test: deps
 	bash tools/run-tests.sh
+
+coverage: deps
+	@bash tools/coverage.sh
 
 test-stress: deps
 	RUNS=$(RUNS) bash tools/test-stress.sh

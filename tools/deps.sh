@@ -19,6 +19,7 @@ PACKAGES=(
     xz-utils bzip2 # unpacking Debian source packages
     linux-libc-dev # kernel headers BusyBox needs (linux/kd.h ...)
     prometheus    # promtool: make test checks /proc/metrics with `promtool check metrics`
+    lcov          # make coverage: line coverage of the host unit tests
 )
 
 DEB_SRC_FILE=/etc/apt/sources.list.d/kiln-deb-src.sources
