@@ -14,14 +14,7 @@
 #include <kernel/timespec.h>
 
 #define POLL_MAX_FDS 4096
-#define FD_SETSIZE 1024
 #define NO_TIMEOUT (~0ull)
-
-struct pollfd_k {
-    int fd;
-    s16 events;
-    s16 revents;
-};
 
 void poll_wait(struct poll_table *pt, struct wait_queue *wq)
 {
@@ -63,7 +56,7 @@ static u32 file_readiness(int fd, struct poll_table *pt)
     return mask;
 }
 
-static int scan_pollfds(struct pollfd_k *fds, u64 n, struct poll_table *pt)
+static int scan_pollfds(struct linux_pollfd *fds, u64 n, struct poll_table *pt)
 {
     int ready = 0;
     for (u64 i = 0; i < n; i++) {
@@ -127,7 +120,7 @@ static int wait_ready(int (*scan)(void *, struct poll_table *), void *arg, u64 d
 }
 
 struct poll_args {
-    struct pollfd_k *fds;
+    struct linux_pollfd *fds;
     u64 n;
 };
 
@@ -142,7 +135,7 @@ static long do_poll(uptr_t ufds, u64 n, u64 deadline)
     if (n > POLL_MAX_FDS) {
         return -EINVAL;
     }
-    struct pollfd_k *fds = kmalloc(n ? n * sizeof(*fds) : 1);
+    struct linux_pollfd *fds = kmalloc(n ? n * sizeof(*fds) : 1);
     if (!fds) {
         return -ENOMEM;
     }

@@ -39,6 +39,7 @@
 #define FS_VFS_H
 
 #include <abi/fcntl.h>
+#include <abi/poll.h>
 #include <abi/stat.h>
 #include <kernel/iobuf.h>
 #include <kernel/list.h>
@@ -69,13 +70,7 @@ struct dir_context {
     u64 pos;
 };
 
-/* Readiness bits returned by file_ops.poll (Linux POLL* values). */
-#define POLLIN 0x001
-#define POLLPRI 0x002
-#define POLLOUT 0x004
-#define POLLERR 0x008
-#define POLLHUP 0x010
-#define POLLNVAL 0x020
+/* file_ops.poll returns the POLL* readiness bits of include/abi/poll.h. */
 
 struct file_ops {
     /* Called once the file is set up (f->inode, f->dentry, f->fmode); a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* uname, sysinfo, times, resource limits, reboot and other small calls. */
 #include <abi/errno.h>
+#include <abi/sys.h>
 #include <arch/x86_64/uaccess.h>
 #include <kernel/kmalloc.h>
 #include <kernel/loadavg.h>
@@ -15,24 +16,14 @@
 #include <kernel/timespec.h>
 #include <kernel/vm.h>
 
-#define UTS_LEN 65
 #define HZ_USER 100 /* clock ticks as user space sees them (AT_CLKTCK) */
-
-struct new_utsname {
-    char sysname[UTS_LEN];
-    char nodename[UTS_LEN];
-    char release[UTS_LEN];
-    char version[UTS_LEN];
-    char machine[UTS_LEN];
-    char domainname[UTS_LEN];
-};
 
 static char hostname[UTS_LEN] = "kiln";
 static char domainname[UTS_LEN] = "(none)";
 
 SYSCALL_DEFINE1(uname, uptr_t, buf)
 {
-    struct new_utsname u;
+    struct linux_utsname u;
     memset(&u, 0, sizeof(u));
     strlcpy(u.sysname, "Linux", UTS_LEN);
     strlcpy(u.nodename, hostname, UTS_LEN);
@@ -88,21 +79,9 @@ SYSCALL_DEFINE2(setdomainname, uptr_t, name, int, len)
     return set_name(domainname, name, len);
 }
 
-struct sysinfo_k {
-    s64 uptime;
-    u64 loads[3];
-    u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-    u16 procs;
-    u16 pad;
-    u32 pad2;
-    u64 totalhigh, freehigh;
-    u32 mem_unit;
-    char f[4];
-};
-
 SYSCALL_DEFINE1(sysinfo, uptr_t, info)
 {
-    struct sysinfo_k si;
+    struct linux_sysinfo si;
     memset(&si, 0, sizeof(si));
     struct page_stats ps;
     page_alloc_stats(&ps);
@@ -115,7 +94,7 @@ SYSCALL_DEFINE1(sysinfo, uptr_t, info)
     unsigned long avg[3];
     loadavg_get(avg);
     for (int i = 0; i < 3; i++) {
-        si.loads[i] = avg[i] << (16 - LOADAVG_FSHIFT); /* SI_LOAD_SHIFT is 16 */
+        si.loads[i] = avg[i] << (SI_LOAD_SHIFT - LOADAVG_FSHIFT);
     }
     si.mem_unit = 1;
     return copy_to_user(info, &si, sizeof(si));
