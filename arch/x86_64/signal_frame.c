@@ -5,6 +5,7 @@
 #include <abi/errno.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/fpu.h>
+#include <arch/x86_64/memlayout.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/trap.h>
 #include <arch/x86_64/uaccess.h>
@@ -21,10 +22,16 @@
 #define RFLAGS_USER_MASK 0x254dd5ul
 
 /* Builds the frame on the user (or alternate) stack and points the
- * registers at the handler. Returns false if the stack is unusable. */
+ * registers at the handler. Returns false if the stack is unusable or the
+ * handler lies outside user space (rt_sigaction stores any value, as on
+ * Linux; returning to a non-canonical rip would fault in the kernel's
+ * iretq, so the process gets SIGSEGV instead). */
 static bool setup_frame(struct trap_frame *f, int sig, const struct linux_sigaction *act,
                         const struct sig_info *info, struct signal_state *s, u64 old_mask)
 {
+    if (act->sa_handler >= USER_SPACE_TOP) {
+        return false;
+    }
     u64 sp = f->rsp;
     /* Already on the alternate stack (a nested signal): stay below the
      * frames there, even when SS_AUTODISARM re-armed it meanwhile. */
@@ -149,7 +156,8 @@ void signal_deliver(struct trap_frame *f, bool from_syscall)
         u64 old_mask = s->restore_mask ? s->saved_mask : s->blocked;
         s->restore_mask = false;
         if (!setup_frame(f, sig, &ka, &info, s, old_mask)) {
-            /* No room for the frame: the process dies of SIGSEGV. */
+            /* No room for the frame, or no handler to run: the process
+             * dies of SIGSEGV. */
             process_exit(SIGSEGV | 0x80);
         }
         signal_handler_done(sig, &ka, old_mask);

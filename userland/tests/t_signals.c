@@ -1675,6 +1675,30 @@ static void forge_handler(int sig, siginfo_t *si, void *ucp)
     }
 }
 
+/* A handler address outside user space (rt_sigaction accepts any value):
+ * delivering the signal kills the process with SIGSEGV, and the kernel
+ * survives (returning to a non-canonical rip used to fault in the kernel's
+ * iretq). */
+static void test_bad_handler_address(void)
+{
+    static const unsigned long bad[] = {0x8000000000000000ul, 0xffffffff80000000ul,
+                                        0x0000800000000000ul};
+    for (unsigned k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        pid_t pid = child();
+        if (pid == 0) {
+            struct {
+                unsigned long handler, flags, restorer, mask;
+            } ksa = {bad[k], 0x04000000 /* SA_RESTORER */, 0, 0};
+            if (syscall(SYS_rt_sigaction, SIGUSR1, &ksa, NULL, 8) != 0) {
+                _exit(2);
+            }
+            raise(SIGUSR1);
+            _exit(0);
+        }
+        expect_signal(pid, SIGSEGV, "a signal handler at %#lx: the process gets SIGSEGV", bad[k]);
+    }
+}
+
 static void test_forged_frames(void)
 {
     static const char *what[] = {"cs=0x10", "rip=0xffffffff80000000", "non-canonical rip",
@@ -1963,6 +1987,7 @@ int main(int argc, char **argv)
     test_altstack_rules();
     test_registers();
     test_forged_frames();
+    test_bad_handler_address();
     test_timers();
     test_interrupted_calls();
     test_kill_group();
